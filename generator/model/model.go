@@ -169,8 +169,8 @@ type Method struct {
 	Name   string // snake_case wire name, e.g. "play_start"
 	Doc    string
 	Pos    Pos
-	Params []*Field  // in source order; Optional params may be omitted by callers
-	Result *TypeRef  // nil when the method returns nothing (JSON-RPC result null)
+	Params []*Field // in source order; Optional params may be omitted by callers
+	Result *TypeRef // nil when the method returns nothing (JSON-RPC result null)
 	// ResultDoc documents the result, "" if none.
 	ResultDoc string
 	// RootObject is the decl name for a CRUD method expanded from
