@@ -9,7 +9,14 @@
 //     their scope (decl names, field names in a record, method names in a
 //     service, param names in a method, enum values in an enum);
 //   - slices are in a stable, documented order (see each field), so output
-//     built by iterating them is deterministic.
+//     built by iterating them is deterministic;
+//   - the Name of a field, param, method or enum value is its WIRE name.
+//     Schemas written in .oschema use snake_case, but a model imported
+//     from OpenRPC keeps the document's names ("service.start",
+//     "currentLogs"). Emitters therefore always derive identifiers with
+//     the names package (names.Snake, names.Pascal, names.GoExported, then
+//     names.Escape) and put the wire name on the wire (serde rename, json
+//     tags, to_dict keys), never print Name as an identifier unchecked.
 package model
 
 // Pos is a source position. File is workspace-relative (never absolute),

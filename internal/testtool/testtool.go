@@ -1,0 +1,100 @@
+// Package testtool finds the real compilers, interpreters and checkers that
+// tests run generated code through (rustc, cargo, node, tsc, python3,
+// mypy, protoc). A missing tool fails the test when OSCHEMA_REQUIRE_TOOLS=1
+// (the README's test command sets it, after ./bazelw setup installed them),
+// and skips it otherwise, saying what to install, so `go test ./...` on a
+// bare machine still runs everything else.
+package testtool
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Required reports whether missing tools fail tests instead of skipping.
+func Required() bool { return os.Getenv("OSCHEMA_REQUIRE_TOOLS") == "1" }
+
+// missing fails or skips t for a tool that is not installed.
+func missing(t testing.TB, what, hint string) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("%s not found (OSCHEMA_REQUIRE_TOOLS=1): %s", what, hint)
+	}
+	t.Skipf("%s not found: %s (set OSCHEMA_REQUIRE_TOOLS=1 to make this a failure)", what, hint)
+}
+
+// Look returns the absolute path of an executable on PATH or at one of the
+// extra candidate paths, or fails/skips t.
+func Look(t testing.TB, name string, candidates ...string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	for _, c := range candidates {
+		if st, err := os.Stat(c); err == nil && !st.IsDir() {
+			return c
+		}
+	}
+	missing(t, name, "run ./bazelw setup, which installs it")
+	return ""
+}
+
+// RepoRoot returns the repository root (the directory holding go.mod),
+// found by walking up from the test's working directory.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			missing(t, "repository root (go.mod)", "run the test from inside the repository")
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// NodeModules returns tools/js/node_modules of the repository, where
+// ./bazelw setup installs typescript, ajv and @open-rpc/meta-schema.
+func NodeModules(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(RepoRoot(t), "tools", "js", "node_modules")
+	if _, err := os.Stat(filepath.Join(dir, "typescript")); err != nil {
+		missing(t, dir, "run ./bazelw setup (npm ci in tools/js)")
+	}
+	return dir
+}
+
+// Mypy returns a command prefix that runs mypy: Debian's python3-mypy
+// lives under /usr/bin/python3, which may not be the python3 on PATH.
+func Mypy(t testing.TB) []string {
+	t.Helper()
+	for _, py := range []string{"/usr/bin/python3", "python3"} {
+		if exec.Command(py, "-m", "mypy", "--version").Run() == nil {
+			return []string{py, "-m", "mypy"}
+		}
+	}
+	missing(t, "mypy", "apt-get install python3-mypy (./bazelw setup does)")
+	return nil
+}
+
+// CargoRegistry returns Debian's directory of vendored crate sources
+// (librust-serde-dev, librust-serde-json-dev), usable as a cargo
+// directory source offline.
+func CargoRegistry(t testing.TB) string {
+	t.Helper()
+	const dir = "/usr/share/cargo/registry"
+	matches, _ := filepath.Glob(filepath.Join(dir, "serde_json-*"))
+	if len(matches) == 0 {
+		missing(t, "serde_json crate sources in "+dir, "apt-get install librust-serde-json-dev librust-serde-dev")
+	}
+	return dir
+}
