@@ -1,0 +1,225 @@
+package oschema
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/bazelbuild/bazel-gazelle/config"
+	"github.com/bazelbuild/bazel-gazelle/rule"
+)
+
+// Directive keys, all documented in gazelle/README.md.
+const (
+	enabledDirective       = "oschema"
+	artifactsDirective     = "oschema_artifacts"
+	libraryNamingDirective = "oschema_library_naming"
+	clientsNamingDirective = "oschema_clients_naming"
+	writebackDirective     = "oschema_writeback"
+)
+
+// Default naming templates; "{dirname}" is the directory's base name.
+const (
+	defaultLibraryNaming = "{dirname}_schema"
+	defaultClientsNaming = "clients"
+	dirnamePlaceholder   = "{dirname}"
+)
+
+// knownArtifacts are the artifact names oschema_clients accepts. It mirrors
+// generator/artifacts (checked by TestKnownArtifactsMatchRegistry) instead
+// of importing it, so the Gazelle binary does not link every emitter.
+var knownArtifacts = []string{"all", "go", "js", "openrpc", "python", "rust_server", "rust_types"}
+
+// Config is the oschema configuration of one directory. Directives in a
+// BUILD file apply to its directory and every directory below it.
+type Config struct {
+	// Enabled is false under "# gazelle:oschema disabled": Gazelle then
+	// neither creates nor updates nor deletes oschema targets there.
+	Enabled bool
+	// Artifacts, when non-nil, becomes the artifacts attribute of new
+	// oschema_clients targets (and of existing ones that have none).
+	Artifacts []string
+	// LibraryNaming and ClientsNaming are target name templates.
+	LibraryNaming string
+	ClientsNaming string
+	// Writeback false writes writeback = False on oschema_clients.
+	Writeback bool
+}
+
+// DefaultConfig is the configuration of a tree without directives.
+func DefaultConfig() *Config {
+	return &Config{
+		Enabled:       true,
+		LibraryNaming: defaultLibraryNaming,
+		ClientsNaming: defaultClientsNaming,
+		Writeback:     true,
+	}
+}
+
+func (c *Config) clone() *Config {
+	cc := *c
+	if c.Artifacts != nil {
+		cc.Artifacts = append([]string{}, c.Artifacts...)
+	}
+	return &cc
+}
+
+// getConfig returns the oschema configuration stored in c, or the default
+// one when Configure has not run (e.g. in unit tests of Resolve).
+func getConfig(c *config.Config) *Config {
+	if oc, ok := c.Exts[languageName].(*Config); ok {
+		return oc
+	}
+	return DefaultConfig()
+}
+
+func (*oschemaLang) RegisterFlags(fs *flag.FlagSet, cmd string, c *config.Config) {
+	c.Exts[languageName] = DefaultConfig()
+}
+
+func (*oschemaLang) CheckFlags(fs *flag.FlagSet, c *config.Config) error { return nil }
+
+func (*oschemaLang) KnownDirectives() []string {
+	return []string{
+		enabledDirective,
+		artifactsDirective,
+		libraryNamingDirective,
+		clientsNamingDirective,
+		writebackDirective,
+	}
+}
+
+// Configure applies the directives of the BUILD file in rel (f may be nil)
+// on top of the parent directory's configuration. A directive with an
+// invalid value is reported and ignored, so the inherited value stays.
+func (*oschemaLang) Configure(c *config.Config, rel string, f *rule.File) {
+	oc := getConfig(c).clone()
+	c.Exts[languageName] = oc
+	if f == nil {
+		return
+	}
+	where := path.Join(rel, filepath.Base(f.Path))
+	for _, d := range f.Directives {
+		if err := applyDirective(oc, d.Key, d.Value); err != nil {
+			log.Printf("%s: %v", where, err)
+		}
+	}
+	if oc.LibraryNaming == oc.ClientsNaming {
+		log.Printf("%s: invalid gazelle:%s and gazelle:%s: both name targets %q; using the defaults", where, libraryNamingDirective, clientsNamingDirective, oc.LibraryNaming)
+		oc.LibraryNaming, oc.ClientsNaming = defaultLibraryNaming, defaultClientsNaming
+	}
+}
+
+// applyDirective sets one directive on oc, or returns why its value is
+// invalid without changing oc.
+func applyDirective(oc *Config, key, value string) error {
+	value = strings.TrimSpace(value)
+	switch key {
+	case enabledDirective:
+		switch value {
+		case "enabled":
+			oc.Enabled = true
+		case "disabled":
+			oc.Enabled = false
+		default:
+			return fmt.Errorf("invalid gazelle:%s value %q: want enabled or disabled", key, value)
+		}
+	case artifactsDirective:
+		list, err := parseArtifacts(value)
+		if err != nil {
+			return fmt.Errorf("invalid gazelle:%s value %q: %v", key, value, err)
+		}
+		oc.Artifacts = list
+	case libraryNamingDirective, clientsNamingDirective:
+		if err := checkNaming(value); err != nil {
+			return fmt.Errorf("invalid gazelle:%s value %q: %v", key, value, err)
+		}
+		if key == libraryNamingDirective {
+			oc.LibraryNaming = value
+		} else {
+			oc.ClientsNaming = value
+		}
+	case writebackDirective:
+		switch value {
+		case "true":
+			oc.Writeback = true
+		case "false":
+			oc.Writeback = false
+		default:
+			return fmt.Errorf("invalid gazelle:%s value %q: want true or false", key, value)
+		}
+	}
+	return nil
+}
+
+// parseArtifacts parses "python,js": known names, no duplicates, order
+// kept. An empty value returns nil, which restores the rule's default.
+func parseArtifacts(value string) ([]string, error) {
+	if value == "" {
+		return nil, nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range strings.Split(value, ",") {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			return nil, fmt.Errorf("empty artifact name")
+		}
+		if !isKnownArtifact(a) {
+			return nil, fmt.Errorf("unknown artifact %q; choose from %s", a, strings.Join(knownArtifacts, ", "))
+		}
+		if seen[a] {
+			return nil, fmt.Errorf("artifact %q listed twice", a)
+		}
+		seen[a] = true
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func isKnownArtifact(a string) bool {
+	for _, k := range knownArtifacts {
+		if a == k {
+			return true
+		}
+	}
+	return false
+}
+
+// checkNaming accepts templates that expand to a valid Bazel target name:
+// the only placeholder is {dirname}; no ':', '/', whitespace or quotes.
+func checkNaming(template string) error {
+	if template == "" {
+		return fmt.Errorf("empty name template")
+	}
+	rest := strings.Replace(template, dirnamePlaceholder, "x", -1)
+	if strings.ContainsAny(rest, "{}") {
+		return fmt.Errorf("the only placeholder is %s", dirnamePlaceholder)
+	}
+	for _, r := range rest {
+		ok := r == '_' || r == '-' || r == '.' || r == '+' ||
+			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+		if !ok {
+			return fmt.Errorf("character %q is not allowed in a target name", r)
+		}
+	}
+	return nil
+}
+
+// expandNaming fills a naming template for the directory rel.
+func expandNaming(template, rel string) string {
+	return strings.Replace(template, dirnamePlaceholder, dirName(rel), -1)
+}
+
+// dirName is the schema's name: the base name of its directory. A schema
+// at the repository root is named "root", not after the checkout's
+// directory, so BUILD files do not depend on where the repository lives.
+func dirName(rel string) string {
+	if rel == "" {
+		return "root"
+	}
+	return path.Base(rel)
+}

@@ -1,0 +1,173 @@
+package oschema_test
+
+import (
+	"bytes"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/bazelbuild/bazel-gazelle/language"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lhumina-code/rules_oschema/gazelle/internal/update"
+	"github.com/lhumina-code/rules_oschema/gazelle/oschema"
+)
+
+// TestGolden runs Gazelle (Gazelle's own walk, merger and resolver, see
+// gazelle/internal/update) with this extension over each testdata/<case>
+// tree, the way Gazelle's testtools cases work: BUILD.in files become
+// BUILD.bazel before the run; afterwards every BUILD.bazel must equal the
+// BUILD.want next to it (and a directory without BUILD.want must have no
+// BUILD.bazel), and everything Gazelle logged must equal log.want (empty
+// when absent). A second run must change nothing.
+//
+// UPDATE_GOLDEN=1 rewrites BUILD.want and log.want from the output.
+func TestGolden(t *testing.T) {
+	cases, err := os.ReadDir("testdata")
+	require.NoError(t, err)
+	for _, tc := range cases {
+		if !tc.IsDir() {
+			continue
+		}
+		name := tc.Name()
+		t.Run(name, func(t *testing.T) { runGolden(t, filepath.Join("testdata", name)) })
+	}
+}
+
+// fileSpec is one input file of a case, as in Gazelle's testtools.
+type fileSpec struct{ Path, Content string }
+
+// createFiles writes files into a fresh temporary directory (removed
+// after the test) and returns its canonical path.
+func createFiles(t *testing.T, files []fileSpec) string {
+	t.Helper()
+	root, err := filepath.EvalSymlinks(t.TempDir())
+	require.NoError(t, err)
+	for _, f := range files {
+		p := filepath.Join(root, filepath.FromSlash(f.Path))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(f.Content), 0o644))
+	}
+	return root
+}
+
+func runGolden(t *testing.T, caseDir string) {
+	var inputs []fileSpec
+	wants := map[string]string{} // dir -> BUILD.want content
+	logWant := ""
+	err := filepath.Walk(caseDir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(caseDir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		content, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		switch filepath.Base(rel) {
+		case "BUILD.in":
+			inputs = append(inputs, fileSpec{Path: strings.TrimSuffix(rel, ".in") + ".bazel", Content: string(content)})
+		case "BUILD.want":
+			wants[filepath.Dir(rel)] = string(content)
+		case "log.want":
+			logWant = string(content)
+		default:
+			inputs = append(inputs, fileSpec{Path: rel, Content: string(content)})
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	inputs = append(inputs, fileSpec{Path: "WORKSPACE", Content: ""})
+	root := createFiles(t, inputs)
+
+	logs := runGazelle(t, root)
+	builds := readBuildFiles(t, root)
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
+		updateGolden(t, caseDir, builds, logs)
+		return
+	}
+
+	var gotDirs, wantDirs []string
+	for d := range builds {
+		gotDirs = append(gotDirs, d)
+	}
+	for d := range wants {
+		wantDirs = append(wantDirs, d)
+	}
+	sort.Strings(gotDirs)
+	sort.Strings(wantDirs)
+	assert.Equal(t, wantDirs, gotDirs, "directories with a BUILD file")
+	for d, want := range wants {
+		assert.Equal(t, strings.TrimSpace(want), strings.TrimSpace(builds[d]), "%s/BUILD.bazel", d)
+	}
+	assert.Equal(t, strings.TrimSpace(logWant), strings.TrimSpace(logs), "log output")
+
+	// Idempotence: the output is a fixed point of Gazelle.
+	runGazelle(t, root)
+	assert.Equal(t, builds, readBuildFiles(t, root), "second run changed BUILD files")
+}
+
+// runGazelle runs the update in root and returns what it logged.
+func runGazelle(t *testing.T, root string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	flags, out := log.Flags(), log.Writer()
+	log.SetFlags(0)
+	log.SetOutput(&buf)
+	defer func() { log.SetFlags(flags); log.SetOutput(out) }()
+	langs := []language.Language{oschema.NewLanguage()}
+	require.NoError(t, update.Run(langs, []string{"-repo_root", root}))
+	return strings.Replace(buf.String(), root+string(filepath.Separator), "", -1)
+}
+
+// readBuildFiles maps each directory (relative, "." for the root) to its
+// BUILD.bazel content.
+func readBuildFiles(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || info.Name() != "BUILD.bazel" {
+			return err
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(p))
+		if err != nil {
+			return err
+		}
+		content, err := os.ReadFile(p)
+		out[filepath.ToSlash(rel)] = string(content)
+		return err
+	})
+	require.NoError(t, err)
+	return out
+}
+
+func updateGolden(t *testing.T, caseDir string, builds map[string]string, logs string) {
+	for d, content := range builds {
+		require.NoError(t, os.WriteFile(filepath.Join(caseDir, d, "BUILD.want"), []byte(content), 0o644))
+	}
+	logPath := filepath.Join(caseDir, "log.want")
+	if logs == "" {
+		if err := os.Remove(logPath); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		return
+	}
+	require.NoError(t, os.WriteFile(logPath, []byte(logs), 0o644))
+}
+
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}

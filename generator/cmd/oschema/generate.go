@@ -1,0 +1,206 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/lhumina-code/rules_oschema/generator/artifacts"
+	"github.com/lhumina-code/rules_oschema/generator/emit"
+	"github.com/lhumina-code/rules_oschema/generator/model"
+)
+
+// sourceFlags registers the flags that say where a schema comes from.
+func sourceFlags(fs *flag.FlagSet) func() source {
+	root := fs.String("root", ".", "workspace root: SCHEMA and import paths are relative to it")
+	srcs := fs.String("srcs", "", "comma-separated `files` of SCHEMA to read (default: every .oschema file in it); Bazel passes a target's srcs")
+	var imports multiFlag
+	fs.Var(&imports, "import", "`PATH=DIR`: a schema that may be imported as PATH, read from DIR (repeatable); when any is given, every other import is an error")
+	hint := fs.String("import-hint", "", "`label` of the target, named in errors about imports missing from its deps")
+	return func() source {
+		s := source{root: *root, hint: *hint}
+		if *srcs != "" {
+			s.srcs = strings.Split(*srcs, ",")
+		}
+		if len(imports) > 0 || *hint != "" {
+			s.imports = append([]string{}, imports...)
+		}
+		return s
+	}
+}
+
+func cmdGenerate(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("generate", "generate [flags] SCHEMA", stderr)
+	getSource := sourceFlags(fs)
+	service := fs.String("service", "", "the `service` to generate for (needed only when the schema has several)")
+	which := fs.String("artifacts", "", "comma-separated `artifacts`: "+strings.Join(artifacts.Names(), ", ")+", or all (default: "+strings.Join(artifacts.Default, ",")+")")
+	outDir := fs.String("out", "", "write every file under its default name into this `directory`")
+	var outs multiFlag
+	fs.Var(&outs, "o", "`NAME=PATH`: write the file NAME (e.g. client.py) to PATH (repeatable; Bazel declares each file this way)")
+	goPkg := fs.String("go-package", "", "package clause of api.go (default: the schema name without underscores)")
+	socket := fs.String("socket", "", "default Unix socket path of clients (default: ~/hero/var/sockets/<schema>/rpc.sock)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("generate takes one SCHEMA (a schema directory or an OpenRPC .json file), got %d", fs.NArg())
+	}
+	if *outDir == "" && len(outs) == 0 {
+		return usagef("generate needs -out DIR or -o NAME=PATH")
+	}
+	chosen, err := artifacts.Select(*which)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	explicit := map[string]string{}
+	for _, o := range outs {
+		name, p, ok := strings.Cut(o, "=")
+		if !ok || name == "" || p == "" {
+			return usagef("-o %q: want NAME=PATH, e.g. client.py=out/client.py", o)
+		}
+		explicit[name] = p
+	}
+
+	s, err := getSource().loadSchema(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	svc, err := pickService(s, *service)
+	if err != nil {
+		return err
+	}
+	files, err := generateFiles(s, svc, chosen, emit.Options{GoPackage: *goPkg, SocketPath: *socket})
+	if err != nil {
+		return err
+	}
+
+	dest := map[string][]byte{}
+	produced := map[string]bool{}
+	for _, f := range files {
+		produced[f.Name] = true
+		p, ok := explicit[f.Name]
+		switch {
+		case ok:
+		case *outDir != "":
+			p = filepath.Join(*outDir, filepath.FromSlash(f.Name))
+		default:
+			return usagef("no destination for %s: add -o %s=PATH or -out DIR", f.Name, f.Name)
+		}
+		dest[p] = f.Content
+	}
+	for name := range explicit {
+		if !produced[name] {
+			return usagef("-o %s: the chosen artifacts produce no file %q (they produce: %s)", name, name, strings.Join(sortedKeys(produced), ", "))
+		}
+	}
+	return writeAtomically(dest)
+}
+
+// generateFiles runs each chosen emitter.
+func generateFiles(s *model.Schema, svc *model.Service, chosen []artifacts.Artifact, opts emit.Options) ([]emit.File, error) {
+	var out []emit.File
+	for _, a := range chosen {
+		files, err := a.Generate(s, svc, opts)
+		if err != nil {
+			return nil, fmt.Errorf("generating %s for service %s of %s: %w", a.Name, svc.Name, s.Path, err)
+		}
+		out = append(out, files...)
+	}
+	return out, nil
+}
+
+// writeAtomically writes every file to a temporary name beside it and then
+// renames them all into place, so a failed run leaves no half-written file
+// and never replaces a good file with a bad one.
+func writeAtomically(files map[string][]byte) error {
+	var tmps []string
+	cleanup := func() {
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+	}
+	paths := sortedKeys(files)
+	staged := make([]string, len(paths))
+	for i, p := range paths {
+		dir := filepath.Dir(p)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			cleanup()
+			return fmt.Errorf("creating %s: %w", dir, err)
+		}
+		f, err := os.CreateTemp(dir, "."+filepath.Base(p)+".tmp*")
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %w", p, err)
+		}
+		tmps = append(tmps, f.Name())
+		_, werr := f.Write(files[p])
+		cerr := f.Close()
+		if werr == nil {
+			werr = cerr
+		}
+		if werr == nil {
+			werr = os.Chmod(f.Name(), 0o644)
+		}
+		if werr != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %w", p, werr)
+		}
+		staged[i] = f.Name()
+	}
+	for i, p := range paths {
+		if err := os.Rename(staged[i], p); err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func cmdArtifacts(stdout io.Writer) error {
+	for _, a := range artifacts.All {
+		def := ""
+		for _, d := range artifacts.Default {
+			if d == a.Name {
+				def = " (default)"
+			}
+		}
+		fmt.Fprintf(stdout, "%-12s %-28s %s%s\n", a.Name, strings.Join(a.Files, ", "), a.Doc, def)
+	}
+	return nil
+}
+
+func cmdCheck(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", "check [flags] SCHEMA...", stderr)
+	getSource := sourceFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("check takes one or more SCHEMA directories or OpenRPC .json files")
+	}
+	src := getSource()
+	failed := false
+	for _, arg := range fs.Args() {
+		if _, err := src.loadSchema(arg); err != nil {
+			fmt.Fprintln(stderr, strings.TrimRight(err.Error(), "\n"))
+			failed = true
+		}
+	}
+	if failed {
+		return errReported
+	}
+	return nil
+}

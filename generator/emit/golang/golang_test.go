@@ -1,0 +1,279 @@
+package golang
+
+import (
+	"bytes"
+	"flag"
+	"go/format"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lhumina-code/rules_oschema/generator/emit"
+	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/internal/testtool"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const goldenPath = "testdata/kitchen_sink/api.go.golden"
+
+func generate(t *testing.T, s *model.Schema, opts emit.Options) []byte {
+	t.Helper()
+	files, err := Generate(s, s.Services[0], opts)
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	require.Equal(t, FileName, files[0].Name)
+	return files[0].Content
+}
+
+func TestGolden(t *testing.T) {
+	got := generate(t, loadKitchenSink(t), emit.Options{})
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(goldenPath), 0o755))
+		require.NoError(t, os.WriteFile(goldenPath, got, 0o644))
+	}
+	want, err := os.ReadFile(goldenPath)
+	require.NoError(t, err, "run go test -update to create the golden file")
+	assert.Equal(t, string(want), string(got), "api.go differs from %s; run go test -update if intended", goldenPath)
+}
+
+func TestDeterministic(t *testing.T) {
+	first := generate(t, loadKitchenSink(t), emit.Options{})
+	for i := 0; i < 5; i++ {
+		require.Equal(t, string(first), string(generate(t, loadKitchenSink(t), emit.Options{})))
+	}
+	text := string(first)
+	assert.NotContains(t, text, "/work/", "absolute path in output")
+	assert.NotContains(t, text, "/tmp/", "absolute path in output")
+}
+
+func TestGofmtClean(t *testing.T) {
+	for _, s := range []*model.Schema{loadKitchenSink(t), oddSchema()} {
+		src := generate(t, s, emit.Options{})
+		formatted, err := format.Source(src)
+		require.NoError(t, err)
+		assert.Equal(t, string(formatted), string(src))
+		gofmt := testtool.Look(t, "gofmt", "/usr/lib/go-1.19/bin/gofmt")
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "api.go"), src, 0o644))
+		out, err := exec.Command(gofmt, "-l", dir).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		assert.Empty(t, string(out), "gofmt -l lists the generated file")
+	}
+}
+
+func TestHeaderAndPackage(t *testing.T) {
+	s := loadKitchenSink(t)
+	src := string(generate(t, s, emit.Options{}))
+	assert.True(t, strings.HasPrefix(src, emit.Header("//", s, s.Services[0])), "file starts with emit.Header")
+	assert.Contains(t, src, "\npackage kitchensink\n")
+	assert.Contains(t, src, `DefaultSocketPath = "~/hero/var/sockets/kitchen_sink/rpc.sock"`)
+	src = string(generate(t, s, emit.Options{GoPackage: "tasks", SocketPath: "/run/tasks.sock"}))
+	assert.Contains(t, src, "\npackage tasks\n")
+	assert.Contains(t, src, `DefaultSocketPath = "/run/tasks.sock"`)
+}
+
+// writeModule writes a module holding api.go and the given testdata files.
+func writeModule(t *testing.T, api []byte, files ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/kitchensink\n\ngo 1.19\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "api.go"), api, 0o644))
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join("testdata", f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644))
+	}
+	return dir
+}
+
+// goRun runs the go command in dir, offline and without workspace files.
+func goRun(t *testing.T, goBin, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(goBin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s %s in %s:\n%s", goBin, strings.Join(args, " "), dir, out)
+}
+
+// goToolchains are the go commands the generated code must work with:
+// the host's and Go 1.19, the oldest the project supports.
+func goToolchains(t *testing.T) map[string]string {
+	return map[string]string{
+		"host":   testtool.Look(t, "go"),
+		"go1.19": testtool.Look(t, "go1.19", "/usr/lib/go-1.19/bin/go"),
+	}
+}
+
+// TestKitchenSinkRuns compiles the generated api.go with a hand-written
+// implementation and test (testdata/kitchensink) and runs that test: the
+// generated Client against the generated Handler over a Unix socket and
+// loopback HTTP, every method, error code, batches and notifications.
+func TestKitchenSinkRuns(t *testing.T) {
+	api := generate(t, loadKitchenSink(t), emit.Options{})
+	for _, name := range []string{"host", "go1.19"} {
+		goBin := goToolchains(t)[name]
+		t.Run(name, func(t *testing.T) {
+			dir := writeModule(t, api, "kitchensink/impl.go", "kitchensink/api_test.go")
+			goRun(t, goBin, dir, "vet", "./...")
+			goRun(t, goBin, dir, "test", "-count=1", "./...")
+		})
+	}
+}
+
+// TestGoldenCompiles keeps the golden file honest: it is the code the
+// tests above run, and it builds.
+func TestGoldenCompiles(t *testing.T) {
+	golden, err := os.ReadFile(goldenPath)
+	require.NoError(t, err)
+	require.Equal(t, string(golden), string(generate(t, loadKitchenSink(t), emit.Options{})))
+	dir := writeModule(t, golden, "kitchensink/impl.go")
+	goRun(t, goToolchains(t)["go1.19"], dir, "build", "./...")
+}
+
+// TestOddSchemaCompiles covers what kitchen_sink does not: keywords as
+// names, acronyms, no errors, no otime (so no time import), a method
+// without params or result, enum values that are not identifiers.
+func TestOddSchemaCompiles(t *testing.T) {
+	s := oddSchema()
+	api := generate(t, s, emit.Options{})
+	src := string(api)
+	assert.NotContains(t, src, `"time"`)
+	for _, want := range []string{
+		"StateInProgress State = \"in-progress\"",
+		"State2fa State = \"2fa\"",
+		"UserID string `json:\"user_id\"`",
+		"Type *string `json:\"type,omitempty\"`",
+		"Func map[string][]State `json:\"func,omitempty\"`",
+		"Blob []byte `json:\"blob,omitempty\"`",
+		"Meta json.RawMessage `json:\"meta,omitempty\"`",
+		"Range *State `json:\"range,omitempty\"`",
+		"func (c *Client) Select(ctx context.Context, in SelectInput) ([]Item, error)",
+		"func (c *Client) Ping(ctx context.Context) error",
+		"// Item is the thing.\n// Second line.\n",
+		`return fmt.Errorf("func[%q][%d]: %q is not a State", k0, i1, string(v0[i1]))`,
+	} {
+		assert.True(t, strings.Contains(collapse(src), collapse(want)), "generated code lacks %s", want)
+	}
+	dir := writeModule(t, api)
+	goRun(t, goToolchains(t)["go1.19"], dir, "vet", "./...")
+}
+
+func oddSchema() *model.Schema {
+	state := &model.Decl{Name: "State", Kind: model.DeclEnum, Values: []*model.EnumValue{
+		{Value: "in-progress", Doc: "Still going."}, {Value: "2fa"}, {Value: "Done"}}}
+	item := &model.Decl{Name: "Item", Kind: model.DeclRecord, Doc: "The thing.\nSecond line.", Fields: []*model.Field{
+		{Name: "user_id", Type: model.Scalar(model.KindStr)},
+		{Name: "type", Type: model.Scalar(model.KindStr), Optional: true},
+		{Name: "func", Type: model.MapOf(model.ListOf(model.Ref(state))), Optional: true},
+		{Name: "blob", Type: model.Scalar(model.KindBytes), Optional: true},
+		{Name: "meta", Type: model.Scalar(model.KindAny), Optional: true},
+		{Name: "states", Type: model.ListOf(model.Ref(state))},
+	}}
+	svc := &model.Service{Name: "OddService", Version: "1.0.0", Methods: []*model.Method{
+		{Name: "select", Params: []*model.Field{{Name: "range", Type: model.Ref(state), Optional: true}}, Result: model.ListOf(model.Ref(item))},
+		{Name: "ping"},
+		{Name: "http_url", Result: model.MapOf(model.Scalar(model.KindAny))},
+	}}
+	return &model.Schema{Name: "odd-schema", Path: "x/odd-schema", Decls: []*model.Decl{state, item}, Services: []*model.Service{svc}}
+}
+
+func TestGenerateErrors(t *testing.T) {
+	rec := func(name string, fields ...*model.Field) *model.Decl {
+		return &model.Decl{Name: name, Kind: model.DeclRecord, Fields: fields}
+	}
+	str := model.Scalar(model.KindStr)
+	for _, tc := range []struct {
+		name string
+		edit func(s *model.Schema)
+		opts emit.Options
+		want string
+	}{
+		{"decl named like the runtime", func(s *model.Schema) { s.Decls = append(s.Decls, rec("Client")) }, emit.Options{},
+			"the generated runtime's Client and type Client both become the Go identifier Client"},
+		{"decl named like an input", func(s *model.Schema) { s.Decls = append(s.Decls, rec("TaskStartInput")) }, emit.Options{},
+			"type TaskStartInput and method task_start both become the Go identifier TaskStartInput"},
+		{"method named like a built-in", func(s *model.Schema) {
+			s.Services[0].Methods = append(s.Services[0].Methods, &model.Method{Name: "discover"})
+		}, emit.Options{}, "the Client's built-in Discover and method discover both become the Go identifier Discover"},
+		{"field named MarshalJSON", func(s *model.Schema) {
+			s.Decls = append(s.Decls, rec("Odd", &model.Field{Name: "marshal_json", Type: str}))
+		}, emit.Options{}, "the method MarshalJSON and field Odd.marshal_json both become the Go identifier MarshalJSON"},
+		{"fields colliding", func(s *model.Schema) {
+			s.Decls = append(s.Decls, rec("Odd", &model.Field{Name: "userId", Type: str}, &model.Field{Name: "user_id", Type: str}))
+		}, emit.Options{}, "field Odd.userId and field Odd.user_id both become the Go identifier UserID"},
+		{"field not an identifier", func(s *model.Schema) {
+			s.Decls = append(s.Decls, rec("Odd", &model.Field{Name: "9lives", Type: str}))
+		}, emit.Options{}, `field Odd.9lives: "9lives" is not a usable Go identifier`},
+		{"package keyword", func(s *model.Schema) {}, emit.Options{GoPackage: "func"}, `Go package name "func" is a Go keyword`},
+		{"package not an identifier", func(s *model.Schema) {}, emit.Options{GoPackage: "my-pkg"}, `"my-pkg" is not a valid Go package name`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := loadKitchenSink(t)
+			tc.edit(s)
+			_, err := Generate(s, s.Services[0], tc.opts)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "go: "), err.Error())
+		})
+	}
+	_, err := Generate(nil, nil, emit.Options{})
+	assert.Error(t, err)
+	_, err = Generate(&model.Schema{Name: "9"}, &model.Service{Name: "S"}, emit.Options{})
+	assert.ErrorContains(t, err, "not a valid Go package name")
+}
+
+func TestTagRejectsWhatEncodingJSONIgnores(t *testing.T) {
+	for _, name := range []string{"a,b", `a"b`, "a\\b", "", "-"} {
+		_, err := tag(&model.Field{Name: name})
+		assert.Error(t, err, "%q", name)
+	}
+	got, err := tag(&model.Field{Name: "service.start", Optional: true})
+	require.NoError(t, err)
+	assert.Equal(t, "`json:\"service.start,omitempty\"`", got)
+	got, err = tag(&model.Field{Name: "café"})
+	require.NoError(t, err)
+	assert.Equal(t, "`json:\"café\"`", got)
+}
+
+func TestPackageName(t *testing.T) {
+	for in, want := range map[string]string{"hero_logic": "herologic", "kitchen_sink": "kitchensink", "Odd-Schema": "oddschema"} {
+		got, err := PackageName(&model.Schema{Name: in}, emit.Options{})
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+}
+
+func TestNoMapIterationInOutput(t *testing.T) {
+	// Output built from maps would differ between runs now and then; the
+	// model's slices are the only source of order. Reversing decl order
+	// must reorder the output accordingly, nothing else.
+	s := loadKitchenSink(t)
+	a := generate(t, s, emit.Options{})
+	assert.True(t, bytes.Index(a, []byte("type Phase string")) < bytes.Index(a, []byte("type Task struct")))
+}
+
+// collapse replaces runs of spaces and tabs by one space, so checks of
+// generated code do not depend on gofmt's alignment.
+func collapse(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if r == ' ' || r == '\t' {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}

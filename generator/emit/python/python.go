@@ -1,0 +1,688 @@
+// Package python emits client.py: a typed Python client of one service.
+//
+// The client uses the standard library only and runs on Python 3.9+. It has
+// one enum.Enum per enum, one @dataclass per record with to_dict/from_dict
+// (wire names, otime <-> datetime, bytes <-> base64, optional fields omitted
+// when None), RpcError with one subclass per application error, a Unix
+// socket and an HTTP transport, and <Service>Client with one method per RPC.
+//
+// Decisions:
+//   - Record fields keep schema order within two groups: required fields
+//     first, then optional ones (`Optional[T] = None`). Required lists and
+//     maps have no default: the wire requires them, so leaving one out is a
+//     bug the constructor should catch, not silently fill in.
+//   - Method parameters: required ones are positional-or-keyword in schema
+//     order, optional ones keyword-only (after `*`), default None, omitted
+//     from the request when None.
+//   - Names: classes names.Pascal, fields/params/methods names.Snake, all
+//     through names.Escape(Python); to_dict/from_dict map back to the wire
+//     names. Application error classes are Pascal(name)+"Error" (the name
+//     as is when it already ends in "Error").
+//   - A decl, field or method name that would shadow a name the module
+//     itself defines is an error, not a silent rename.
+package python
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/lhumina-code/rules_oschema/generator/emit"
+	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/names"
+)
+
+// FileName is the default name of the Python artifact.
+const FileName = "client.py"
+
+// Generate returns client.py for svc.
+func Generate(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.File, error) {
+	if s == nil || svc == nil {
+		return nil, fmt.Errorf("python: nil schema or service")
+	}
+	g := &gen{s: s, svc: svc, opts: opts}
+	if err := g.prepare(); err != nil {
+		return nil, fmt.Errorf("python: service %s: %v", svc.Name, err)
+	}
+	g.file()
+	return []emit.File{{Name: FileName, Content: []byte(g.b.String())}}, nil
+}
+
+type gen struct {
+	s    *model.Schema
+	svc  *model.Service
+	opts emit.Options
+	b    strings.Builder
+
+	client    string            // client class name
+	errClass  map[string]string // error name -> class name
+	declClass map[*model.Decl]string
+}
+
+// moduleNames are the module-level names client.py defines or imports;
+// a schema-derived class may not take them.
+var moduleNames = []string{
+	"Any", "Callable", "Dict", "List", "Optional", "Protocol", "Tuple", "Type", "TypeVar",
+	"RpcError", "ProtocolError", "Transport", "UnixSocketTransport", "HttpTransport",
+}
+
+// memberNames are methods every record or the client class has.
+var recordMembers = map[string]bool{"to_dict": true, "from_dict": true}
+var clientMembers = map[string]bool{"discover": true}
+
+// annotationNames are lower-case names used in type annotations; a field
+// with one of these names would shadow it inside the class body.
+var annotationNames = map[string]bool{
+	"str": true, "int": true, "float": true, "bool": true, "bytes": true, "datetime": true,
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func (g *gen) prepare() error {
+	taken := map[string]string{}
+	for _, n := range moduleNames {
+		taken[n] = "a name client.py defines"
+	}
+	claim := func(name, what string) error {
+		if !identRe.MatchString(name) {
+			return fmt.Errorf("%s: %q is not a Python identifier", what, name)
+		}
+		if prev, ok := taken[name]; ok {
+			return fmt.Errorf("%s: Python name %s collides with %s", what, name, prev)
+		}
+		taken[name] = what
+		return nil
+	}
+	g.declClass = map[*model.Decl]string{}
+	for _, d := range g.s.Decls {
+		cn := names.Escape(names.Python, names.Pascal(d.Name))
+		if err := claim(cn, "decl "+d.Name); err != nil {
+			return err
+		}
+		g.declClass[d] = cn
+		switch d.Kind {
+		case model.DeclRecord:
+			for _, f := range d.Fields {
+				fn := fieldName(f.Name)
+				if recordMembers[fn] || annotationNames[fn] {
+					return fmt.Errorf("decl %s: field %s would shadow %s in Python", d.Name, f.Name, fn)
+				}
+				if !identRe.MatchString(fn) {
+					return fmt.Errorf("decl %s: field %q is not a Python identifier", d.Name, f.Name)
+				}
+			}
+		case model.DeclEnum:
+			seen := map[string]bool{}
+			for _, v := range d.Values {
+				m := enumMember(v.Value)
+				if !identRe.MatchString(m) || seen[m] {
+					return fmt.Errorf("enum %s: value %q gives the Python member %q, which is not a unique identifier", d.Name, v.Value, m)
+				}
+				seen[m] = true
+			}
+		}
+	}
+	g.errClass = map[string]string{}
+	for _, e := range g.svc.Errors {
+		cn := names.Pascal(e.Name)
+		if !strings.HasSuffix(cn, "Error") {
+			cn += "Error"
+		}
+		if err := claim(cn, "error "+e.Name); err != nil {
+			return err
+		}
+		g.errClass[e.Name] = cn
+	}
+	g.client = names.Pascal(g.svc.Name) + "Client"
+	if err := claim(g.client, "the client class"); err != nil {
+		return err
+	}
+	for _, m := range g.svc.Methods {
+		mn := methodName(m.Name)
+		if clientMembers[mn] {
+			return fmt.Errorf("method %s would shadow the client's %s()", m.Name, mn)
+		}
+		if !identRe.MatchString(mn) {
+			return fmt.Errorf("method %q is not a Python identifier", m.Name)
+		}
+		for _, p := range m.Params {
+			pn := fieldName(p.Name)
+			if pn == "params" || pn == "result" || annotationNames[pn] || !identRe.MatchString(pn) {
+				return fmt.Errorf("method %s: param %s cannot be a Python parameter name (%s)", m.Name, p.Name, pn)
+			}
+		}
+	}
+	return nil
+}
+
+func fieldName(wire string) string  { return names.Escape(names.Python, names.Snake(wire)) }
+func methodName(wire string) string { return names.Escape(names.Python, names.Snake(wire)) }
+
+func enumMember(value string) string {
+	m := names.ScreamingSnake(value)
+	if m != "" && m[0] >= '0' && m[0] <= '9' {
+		m = "V_" + m
+	}
+	return m
+}
+
+func (g *gen) p(format string, args ...interface{}) {
+	fmt.Fprintf(&g.b, format, args...)
+	g.b.WriteByte('\n')
+}
+
+func (g *gen) nl() { g.b.WriteByte('\n') }
+
+// pyStr renders s as a Python string literal (JSON escaping is valid Python
+// for the characters it escapes).
+func pyStr(s string) string { return strconv.Quote(s) }
+
+// docstring writes a triple-quoted docstring at indent.
+func (g *gen) docstring(indent string, lines []string) {
+	for i := range lines {
+		lines[i] = strings.ReplaceAll(strings.ReplaceAll(lines[i], `\`, `\\`), `"""`, `\"\"\"`)
+	}
+	if len(lines) == 1 {
+		g.p(`%s"""%s"""`, indent, lines[0])
+		return
+	}
+	g.p(`%s"""%s`, indent, lines[0])
+	for _, l := range lines[1:] {
+		if l == "" {
+			g.nl()
+		} else {
+			g.p("%s%s", indent, l)
+		}
+	}
+	g.p(`%s"""`, indent)
+}
+
+// docLines splits a schema doc into lines, dropping trailing blanks.
+func docLines(doc string) []string {
+	doc = strings.TrimRight(doc, "\n ")
+	if doc == "" {
+		return nil
+	}
+	return strings.Split(doc, "\n")
+}
+
+// ensureSentence makes a one-line summary end like a sentence.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, ":") {
+		return s
+	}
+	return s + "."
+}
+
+func (g *gen) file() {
+	g.b.WriteString(emit.Header("#", g.s, g.svc))
+	version := g.svc.Version
+	if version == "" {
+		version = "1.0.0"
+	}
+	doc := []string{fmt.Sprintf("Python client of the %s JSON-RPC service (version %s).", g.svc.Name, version)}
+	if l := docLines(g.svc.Doc); l != nil {
+		doc = append(doc, "")
+		doc = append(doc, l...)
+	}
+	doc = append(doc, "",
+		"Standard library only, Python 3.9+. JSON-RPC 2.0 over HTTP, params by name;",
+		"by default over the Unix socket DEFAULT_SOCKET_PATH (POST /rpc)::",
+		"",
+		"    client = "+g.client+"()  # or "+g.client+"(HttpTransport(\"http://host:port/rpc\"))",
+	)
+	g.docstring("", doc)
+	g.nl()
+	g.p("from __future__ import annotations")
+	g.nl()
+	for _, imp := range []string{"base64", "binascii", "datetime", "enum", "http.client", "json", "os", "re", "socket", "urllib.parse"} {
+		g.p("import %s", imp)
+	}
+	g.p("from dataclasses import dataclass")
+	g.p("from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple, Type, TypeVar, cast")
+	g.nl()
+	g.allList()
+	g.nl()
+	g.p("DEFAULT_SOCKET_PATH = %s", pyStr(g.opts.DefaultSocketPath(g.s)))
+	g.p(`"""The Unix socket the client dials when given no transport ("~" is expanded)."""`)
+	g.nl()
+	g.b.WriteString(helpers)
+	for _, d := range g.s.Decls {
+		g.nl()
+		g.nl()
+		if d.Kind == model.DeclEnum {
+			g.enum(d)
+		} else {
+			g.record(d)
+		}
+	}
+	g.b.WriteString(strings.Replace(errorsAndTransports, "@SERVICE@", g.svc.Name, -1))
+	for _, e := range g.svc.Errors {
+		g.nl()
+		g.nl()
+		g.p("class %s(RpcError):", g.errClass[e.Name])
+		lines := docLines(e.Doc)
+		if lines == nil {
+			lines = []string{e.Name + "."}
+		}
+		lines[0] = sentence(lines[0])
+		lines = append(lines, "", fmt.Sprintf("Raised for the application error %s (code %d).", e.Name, e.Code))
+		g.docstring("    ", lines)
+		g.nl()
+		g.p("    CODE = %d", e.Code)
+		g.nl()
+		sig := fmt.Sprintf("    def __init__(self, message: str = %s, data: Any = None, code: int = %d) -> None:", pyStr(errorMessage(e)), e.Code)
+		if len(sig) > 99 {
+			sig = fmt.Sprintf("    def __init__(\n        self, message: str = %s, data: Any = None, code: int = %d\n    ) -> None:", pyStr(errorMessage(e)), e.Code)
+		}
+		g.b.WriteString(sig + "\n")
+		g.p("        super().__init__(code, message, data)")
+	}
+	g.nl()
+	g.nl()
+	g.p("_ERRORS: Dict[int, Type[RpcError]] = {")
+	for _, e := range g.svc.Errors {
+		g.p("    %d: %s,", e.Code, g.errClass[e.Name])
+	}
+	g.p("}")
+	g.clientClass(version)
+}
+
+func errorMessage(e *model.ErrorDef) string {
+	if e.Doc == "" {
+		return e.Name
+	}
+	return strings.SplitN(e.Doc, "\n", 2)[0]
+}
+
+func (g *gen) allList() {
+	var all []string
+	for _, d := range g.s.Decls {
+		all = append(all, g.declClass[d])
+	}
+	all = append(all, "RpcError")
+	for _, e := range g.svc.Errors {
+		all = append(all, g.errClass[e.Name])
+	}
+	all = append(all, "ProtocolError", "Transport", "UnixSocketTransport", "HttpTransport", g.client, "DEFAULT_SOCKET_PATH")
+	g.p("__all__ = [")
+	for _, n := range all {
+		g.p("    %s,", pyStr(n))
+	}
+	g.p("]")
+}
+
+func (g *gen) enum(d *model.Decl) {
+	g.p("class %s(str, enum.Enum):", g.declClass[d])
+	lines := docLines(d.Doc)
+	if lines == nil {
+		lines = []string{fmt.Sprintf("The %s enum.", d.Name)}
+	}
+	g.docstring("    ", lines)
+	g.nl()
+	for _, v := range d.Values {
+		for _, l := range docLines(v.Doc) {
+			g.p("    #: %s", l)
+		}
+		g.p("    %s = %s", enumMember(v.Value), pyStr(v.Value))
+	}
+}
+
+// orderedFields returns required fields, then optional ones, each in
+// schema order.
+func orderedFields(fs []*model.Field) []*model.Field {
+	out := make([]*model.Field, 0, len(fs))
+	for _, f := range fs {
+		if !f.Optional {
+			out = append(out, f)
+		}
+	}
+	for _, f := range fs {
+		if f.Optional {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (g *gen) record(d *model.Decl) {
+	cn := g.declClass[d]
+	g.p("@dataclass")
+	g.p("class %s:", cn)
+	lines := docLines(d.Doc)
+	if lines == nil {
+		lines = []string{fmt.Sprintf("The %s record.", d.Name)}
+	}
+	var attrs []string
+	for _, f := range d.Fields {
+		fl := docLines(f.Doc)
+		if fl == nil {
+			continue
+		}
+		attrs = append(attrs, fmt.Sprintf("    %s: %s", fieldName(f.Name), fl[0]))
+		for _, l := range fl[1:] {
+			attrs = append(attrs, "        "+l)
+		}
+	}
+	if attrs != nil {
+		lines = append(lines, "", "Attributes:")
+		lines = append(lines, attrs...)
+	}
+	g.docstring("    ", lines)
+	g.nl()
+	fields := orderedFields(d.Fields)
+	for _, f := range fields {
+		if f.Optional {
+			g.p("    %s: Optional[%s] = None", fieldName(f.Name), g.pyType(f.Type))
+		} else {
+			g.p("    %s: %s", fieldName(f.Name), g.pyType(f.Type))
+		}
+	}
+	if len(fields) > 0 {
+		g.nl()
+	}
+	// to_dict
+	g.p("    def to_dict(self) -> Dict[str, Any]:")
+	g.p(`        """Return the JSON object of this %s (wire names; None optionals omitted)."""`, cn)
+	var req, opt []*model.Field
+	for _, f := range d.Fields {
+		if f.Optional {
+			opt = append(opt, f)
+		} else {
+			req = append(req, f)
+		}
+	}
+	if len(req) == 0 {
+		g.p("        d: Dict[str, Any] = {}")
+	} else {
+		g.p("        d: Dict[str, Any] = {")
+		for _, f := range req {
+			g.p("            %s: %s,", pyStr(f.Name), g.enc(f.Type, "self."+fieldName(f.Name), 0))
+		}
+		g.p("        }")
+	}
+	for _, f := range opt {
+		attr := "self." + fieldName(f.Name)
+		g.p("        if %s is not None:", attr)
+		g.p("            d[%s] = %s", pyStr(f.Name), g.enc(f.Type, attr, 0))
+	}
+	g.p("        return d")
+	g.nl()
+	// from_dict
+	g.p("    @classmethod")
+	g.p("    def from_dict(cls, d: Dict[str, Any]) -> %s:", cn)
+	g.p(`        """Build the %s of a JSON object; absent or null optionals become None."""`, cn)
+	if len(fields) == 0 {
+		g.p("        return cls()")
+		return
+	}
+	g.p("        return cls(")
+	for _, f := range fields {
+		if f.Optional {
+			g.p("            %s=%s,", fieldName(f.Name), g.decOpt(f.Type, fmt.Sprintf("d.get(%s)", pyStr(f.Name))))
+		} else {
+			g.p("            %s=%s,", fieldName(f.Name), g.dec(f.Type, fmt.Sprintf("d[%s]", pyStr(f.Name)), 0))
+		}
+	}
+	g.p("        )")
+}
+
+func (g *gen) pyType(t *model.TypeRef) string {
+	switch t.Kind {
+	case model.KindStr:
+		return "str"
+	case model.KindBool:
+		return "bool"
+	case model.KindI32, model.KindI64, model.KindU32, model.KindU64:
+		return "int"
+	case model.KindF32, model.KindF64:
+		return "float"
+	case model.KindOtime:
+		return "datetime.datetime"
+	case model.KindBytes:
+		return "bytes"
+	case model.KindAny:
+		return "Any"
+	case model.KindList:
+		return "List[" + g.pyType(t.Elem) + "]"
+	case model.KindMap:
+		return "Dict[str, " + g.pyType(t.Elem) + "]"
+	case model.KindNamed:
+		return g.declClass[t.Decl]
+	}
+	return "Any"
+}
+
+// identity reports whether values of t are the same in Python and JSON.
+func identity(t *model.TypeRef) bool {
+	switch t.Kind {
+	case model.KindOtime, model.KindBytes, model.KindNamed:
+		return false
+	case model.KindList, model.KindMap:
+		return identity(t.Elem)
+	}
+	return true
+}
+
+// enc renders the expression converting the Python value expr of type t
+// to its JSON value.
+func (g *gen) enc(t *model.TypeRef, expr string, depth int) string {
+	if identity(t) {
+		return expr
+	}
+	switch t.Kind {
+	case model.KindOtime:
+		return "_format_time(" + expr + ")"
+	case model.KindBytes:
+		return "_b64encode(" + expr + ")"
+	case model.KindNamed:
+		if t.Decl.Kind == model.DeclEnum {
+			return g.declClass[t.Decl] + "(" + expr + ").value"
+		}
+		return expr + ".to_dict()"
+	case model.KindList:
+		x := fmt.Sprintf("x%d", depth)
+		return fmt.Sprintf("[%s for %s in %s]", g.enc(t.Elem, x, depth+1), x, expr)
+	case model.KindMap:
+		k, v := fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
+		return fmt.Sprintf("{%s: %s for %s, %s in %s.items()}", k, g.enc(t.Elem, v, depth+1), k, v, expr)
+	}
+	return expr
+}
+
+// dec renders the expression converting the JSON value expr to a Python
+// value of type t.
+func (g *gen) dec(t *model.TypeRef, expr string, depth int) string {
+	if identity(t) {
+		return expr
+	}
+	switch t.Kind {
+	case model.KindOtime:
+		return "_parse_time(" + expr + ")"
+	case model.KindBytes:
+		return "_b64decode(" + expr + ")"
+	case model.KindNamed:
+		if t.Decl.Kind == model.DeclEnum {
+			return g.declClass[t.Decl] + "(" + expr + ")"
+		}
+		return g.declClass[t.Decl] + ".from_dict(" + expr + ")"
+	case model.KindList:
+		x := fmt.Sprintf("x%d", depth)
+		return fmt.Sprintf("[%s for %s in %s]", g.dec(t.Elem, x, depth+1), x, expr)
+	case model.KindMap:
+		k, v := fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
+		return fmt.Sprintf("{%s: %s for %s, %s in %s.items()}", k, g.dec(t.Elem, v, depth+1), k, v, expr)
+	}
+	return expr
+}
+
+// decOpt renders the decoding of an optional JSON value expr (None stays
+// None).
+func (g *gen) decOpt(t *model.TypeRef, expr string) string {
+	if identity(t) {
+		return expr
+	}
+	var fn string
+	switch t.Kind {
+	case model.KindOtime:
+		fn = "_parse_time"
+	case model.KindBytes:
+		fn = "_b64decode"
+	case model.KindNamed:
+		fn = g.declClass[t.Decl]
+		if t.Decl.Kind == model.DeclRecord {
+			fn += ".from_dict"
+		}
+	default:
+		fn = "lambda v: " + g.dec(t, "v", 0)
+	}
+	return fmt.Sprintf("_opt(%s, %s)", expr, fn)
+}
+
+func (g *gen) clientClass(version string) {
+	g.nl()
+	g.nl()
+	g.p("class %s:", g.client)
+	lines := docLines(g.svc.Doc)
+	if lines == nil {
+		lines = []string{fmt.Sprintf("Client of the %s service.", g.svc.Name)}
+	}
+	lines = append(lines, "",
+		fmt.Sprintf("Typed client of the %s JSON-RPC service (version %s). Methods raise", g.svc.Name, version))
+	var errs []string
+	for _, e := range g.svc.Errors {
+		errs = append(errs, g.errClass[e.Name])
+	}
+	if len(errs) > 0 {
+		lines = append(lines, "the RpcError subclass of a declared application error ("+strings.Join(errs, ", ")+"),")
+	}
+	lines = append(lines,
+		"RpcError for any other JSON-RPC error, ProtocolError for a reply that is not",
+		"JSON-RPC, TimeoutError when the transport's timeout passes and OSError when",
+		"the server cannot be reached.")
+	g.docstring("    ", lines)
+	g.nl()
+	g.p("    def __init__(self, transport: Optional[Transport] = None) -> None:")
+	g.p(`        """Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH)."""`)
+	g.p("        self._transport: Transport = transport if transport is not None else UnixSocketTransport()")
+	g.p("        self._next_id = 0")
+	g.b.WriteString(callMethod)
+	for _, m := range g.svc.Methods {
+		g.nl()
+		g.method(m)
+	}
+}
+
+func (g *gen) method(m *model.Method) {
+	var sig []string
+	sig = append(sig, "self")
+	var req, opt []*model.Field
+	for _, p := range m.Params {
+		if p.Optional {
+			opt = append(opt, p)
+		} else {
+			req = append(req, p)
+		}
+	}
+	for _, p := range req {
+		sig = append(sig, fmt.Sprintf("%s: %s", fieldName(p.Name), g.pyType(p.Type)))
+	}
+	if len(opt) > 0 {
+		sig = append(sig, "*")
+		for _, p := range opt {
+			sig = append(sig, fmt.Sprintf("%s: Optional[%s] = None", fieldName(p.Name), g.pyType(p.Type)))
+		}
+	}
+	ret := "None"
+	if m.Result != nil {
+		ret = g.pyType(m.Result)
+	}
+	head := fmt.Sprintf("    def %s(%s) -> %s:", methodName(m.Name), strings.Join(sig, ", "), ret)
+	if len(head) > 99 {
+		g.p("    def %s(", methodName(m.Name))
+		for _, a := range sig {
+			g.p("        %s,", a)
+		}
+		g.p("    ) -> %s:", ret)
+	} else {
+		g.b.WriteString(head + "\n")
+	}
+	lines := docLines(m.Doc)
+	if lines == nil {
+		lines = []string{crudDoc(m)}
+	}
+	var args []string
+	for _, p := range m.Params {
+		pl := docLines(p.Doc)
+		if pl == nil {
+			continue
+		}
+		args = append(args, fmt.Sprintf("    %s: %s", fieldName(p.Name), pl[0]))
+		for _, l := range pl[1:] {
+			args = append(args, "        "+l)
+		}
+	}
+	if args != nil {
+		lines = append(lines, "", "Args:")
+		lines = append(lines, args...)
+	}
+	if rl := docLines(m.ResultDoc); rl != nil && m.Result != nil {
+		lines = append(lines, "", "Returns:")
+		for _, l := range rl {
+			lines = append(lines, "    "+l)
+		}
+	}
+	g.docstring("        ", lines)
+	if len(req) == 0 {
+		g.p("        params: Dict[str, Any] = {}")
+	} else {
+		g.p("        params: Dict[str, Any] = {")
+		for _, p := range req {
+			g.p("            %s: %s,", pyStr(p.Name), g.enc(p.Type, fieldName(p.Name), 0))
+		}
+		g.p("        }")
+	}
+	for _, p := range opt {
+		n := fieldName(p.Name)
+		g.p("        if %s is not None:", n)
+		g.p("            params[%s] = %s", pyStr(p.Name), g.enc(p.Type, n, 0))
+	}
+	call := fmt.Sprintf("self._call(%s, params)", pyStr(m.Name))
+	switch {
+	case m.Result == nil:
+		g.p("        %s", call)
+	case m.Result.Kind == model.KindAny:
+		g.p("        return %s", call)
+	case identity(m.Result):
+		g.p("        return cast(%s, %s)", g.pyType(m.Result), call)
+	default:
+		g.p("        result = %s", call)
+		g.p("        return %s", g.dec(m.Result, "result", 0))
+	}
+}
+
+// crudDoc documents a method the schema left undocumented, in particular
+// the CRUD methods expanded from [rootobject].
+func crudDoc(m *model.Method) string {
+	switch m.CRUD {
+	case "new":
+		return "Store a new " + m.RootObject + " and return it as stored."
+	case "get":
+		return "Return the " + m.RootObject + " with this sid."
+	case "set":
+		return "Replace the stored " + m.RootObject + " with the same sid; return it as stored."
+	case "delete":
+		return "Delete the " + m.RootObject + " with this sid."
+	case "list":
+		return "Return the sids of all stored " + m.RootObject + " objects."
+	case "list_full":
+		return "Return all stored " + m.RootObject + " objects."
+	case "exists":
+		return "Tell whether a " + m.RootObject + " with this sid is stored."
+	case "find":
+		return "Return the stored " + m.RootObject + " objects matching every given field."
+	}
+	return "Call " + m.Name + "."
+}

@@ -1,0 +1,272 @@
+package python
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lhumina-code/rules_oschema/generator/emit"
+	"github.com/lhumina-code/rules_oschema/generator/emit/clienttest"
+	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/internal/testtool"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func kitchenSink(t *testing.T) (*model.Schema, []byte) {
+	t.Helper()
+	s := clienttest.KitchenSink(t)
+	files, err := Generate(s, s.Service("TaskService"), emit.Options{})
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	require.Equal(t, "client.py", files[0].Name)
+	return s, files[0].Content
+}
+
+// writeClient writes the kitchen_sink client.py and the driver into a
+// fresh directory and returns it.
+func writeClient(t *testing.T) string {
+	t.Helper()
+	_, src := kitchenSink(t)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "client.py"), src, 0o644))
+	driver, err := os.ReadFile(filepath.Join("testdata", "driver.py"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "driver.py"), driver, 0o644))
+	return dir
+}
+
+func TestGolden(t *testing.T) {
+	_, got := kitchenSink(t)
+	golden := filepath.Join("testdata", "kitchen_sink", "client.py")
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run go test ./generator/emit/python -update to create it")
+	assert.Equal(t, string(want), string(got), "golden differs; rerun with -update and review the diff")
+}
+
+func TestGoldenCompilesAndTypeChecks(t *testing.T) {
+	// The golden file itself, so what is committed is what is proven.
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("testdata", "kitchen_sink", "client.py"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "client.py"), src, 0o644))
+	driver, err := os.ReadFile(filepath.Join("testdata", "driver.py"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "driver.py"), driver, 0o644))
+
+	py := testtool.Look(t, "python3")
+	out, err := exec.Command(py, "-m", "py_compile", filepath.Join(dir, "client.py")).CombinedOutput()
+	require.NoError(t, err, "py_compile: %s", out)
+
+	mypy := testtool.Mypy(t)
+	args := append(mypy[1:], "--strict", "--python-version", "3.9", "--no-incremental", "client.py", "driver.py")
+	cmd := exec.Command(mypy[0], args...)
+	cmd.Dir = dir
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "mypy --strict: %s", out)
+}
+
+func TestMypyRejectsWrongTypes(t *testing.T) {
+	dir := writeClient(t)
+	bad := `from client import Phase, TaskServiceClient
+
+c = TaskServiceClient()
+c.task_get(42)
+p: int = c.task_start("t1")
+c.task_find(phase="running")
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.py"), []byte(bad), 0o644))
+	mypy := testtool.Mypy(t)
+	cmd := exec.Command(mypy[0], append(mypy[1:], "--strict", "--no-incremental", "bad.py")...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "mypy accepted wrongly typed calls: %s", out)
+	s := string(out)
+	assert.Contains(t, s, `bad.py:4: error: Argument 1 to "task_get" of "TaskServiceClient" has incompatible type "int"; expected "str"`)
+	assert.Contains(t, s, `bad.py:5: error: Incompatible types in assignment (expression has type "Phase", variable has type "int")`)
+	assert.Contains(t, s, `bad.py:6: error: Argument "phase" to "task_find" of "TaskServiceClient" has incompatible type "str"; expected "Optional[Phase]"`)
+}
+
+func runDriver(t *testing.T, dir, endpoint string, extra ...string) string {
+	t.Helper()
+	py := testtool.Look(t, "python3")
+	args := append([]string{filepath.Join(dir, "driver.py"), dir, endpoint}, extra...)
+	cmd := exec.Command(py, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "driver failed: %s\nstdout:\n%s", stderr.String(), out)
+	return string(out)
+}
+
+func TestRuntimeUnixSocket(t *testing.T) {
+	dir := writeClient(t)
+	srv := clienttest.NewServer(t, clienttest.KitchenSink(t))
+	out := runDriver(t, dir, clienttest.Endpoint(srv.ListenUnix(t)))
+	clienttest.CheckTranscript(t, out)
+	clienttest.CheckRequests(t, srv.Requests())
+}
+
+func TestRuntimeHTTP(t *testing.T) {
+	dir := writeClient(t)
+	srv := clienttest.NewServer(t, clienttest.KitchenSink(t))
+	out := runDriver(t, dir, srv.ListenHTTP(t))
+	clienttest.CheckTranscript(t, out)
+	clienttest.CheckRequests(t, srv.Requests())
+}
+
+func TestRuntimeTimeout(t *testing.T) {
+	dir := writeClient(t)
+	srv := clienttest.NewServer(t, clienttest.KitchenSink(t))
+	srv.Hang = true
+	for _, endpoint := range []string{clienttest.Endpoint(srv.ListenUnix(t)), srv.ListenHTTP(t)} {
+		start := time.Now()
+		out := runDriver(t, dir, endpoint, "timeout")
+		assert.Less(t, time.Since(start), 5*time.Second, "timeout did not cut the call short")
+		assert.Contains(t, out, `"type": "TimeoutError"`, endpoint)
+		assert.Contains(t, out, "within 0.3 s", endpoint)
+	}
+}
+
+// TestConversions runs the encode/decode helpers on values the driver
+// does not cover: other RFC 3339 spellings, naive datetimes, bad base64,
+// null optionals, enum members given as plain strings.
+func TestConversions(t *testing.T) {
+	dir := writeClient(t)
+	script := `
+import datetime, sys
+sys.path.insert(0, sys.argv[1])
+import client as c
+
+p = c._parse_time
+utc = datetime.timezone.utc
+assert p("2024-01-02T03:04:05Z") == datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=utc)
+assert p("2024-01-02t03:04:05.5z").microsecond == 500000
+assert p("2024-01-02T03:04:05.123456789Z").microsecond == 123456
+t = p("2024-01-02T05:04:05-02:30")
+assert t.utcoffset() == -datetime.timedelta(hours=2, minutes=30), t
+assert c._format_time(t) == "2024-01-02T05:04:05-02:30"
+assert c._format_time(p("2024-01-02T03:04:05.250Z")) == "2024-01-02T03:04:05.250000Z"
+for bad in ["2024-01-02", "2024-01-02T03:04:05", "yesterday"]:
+    try:
+        p(bad)
+        raise SystemExit("parsed " + bad)
+    except ValueError:
+        pass
+try:
+    c._format_time(datetime.datetime(2024, 1, 1))
+    raise SystemExit("formatted a naive datetime")
+except ValueError as e:
+    assert "timezone" in str(e)
+try:
+    c._b64decode("not base64!")
+    raise SystemExit("decoded bad base64")
+except ValueError:
+    pass
+a = c.Actor.from_dict({"name": "x", "email": None})
+assert a.email is None and a.to_dict() == {"name": "x"}
+s = c.Step.from_dict({"title": "a", "children": [], "note": {"title": "b", "children": []}})
+assert s.note is not None and s.note.title == "b"
+assert c.Task.from_dict.__doc__
+assert c.Phase("done") is c.Phase.DONE and c.Phase.DONE == "done"
+e = c.NotFoundError()
+assert isinstance(e, c.RpcError) and e.code == 1004 == c.NotFoundError.CODE
+assert e.message == "The task does not exist."
+assert c.TaskServiceClient.task_start.__doc__ == "Start a task; returns its new phase."
+assert "Attributes:" in c.Task.__doc__ and "from_: a keyword in Python" in c.Task.__doc__
+try:
+    c.HttpTransport("ftp://x")
+    raise SystemExit("accepted ftp")
+except ValueError:
+    pass
+print("ok")
+`
+	py := testtool.Look(t, "python3")
+	out, err := exec.Command(py, "-c", script, dir).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, "ok\n", string(out))
+}
+
+func TestDeterministic(t *testing.T) {
+	_, a := kitchenSink(t)
+	for i := 0; i < 5; i++ {
+		_, b := kitchenSink(t)
+		require.Equal(t, string(a), string(b))
+	}
+	assert.NotContains(t, string(a), "/work/", "no absolute paths")
+	assert.True(t, strings.HasPrefix(string(a), "# Code generated by oschema from generator/testdata/schemas/kitchen_sink (service TaskService). DO NOT EDIT.\n# oschema-model: sha256:"))
+}
+
+func TestHeroLogicMethodNames(t *testing.T) {
+	str := model.Scalar(model.KindStr)
+	svc := &model.Service{Name: "LogicService", Version: "1.0.0"}
+	for _, n := range []string{"play_start", "workflow_version_fetch", "workflow_clone", "example_to_input_data"} {
+		svc.Methods = append(svc.Methods, &model.Method{Name: n, Params: []*model.Field{{Name: "workflow_sid", Type: str}}, Result: str})
+	}
+	s := &model.Schema{Name: "hero_logic", Path: "examples/hero_logic", Services: []*model.Service{svc}}
+	files, err := Generate(s, svc, emit.Options{})
+	require.NoError(t, err)
+	src := string(files[0].Content)
+	for _, n := range []string{"play_start", "workflow_version_fetch", "workflow_clone", "example_to_input_data"} {
+		assert.Contains(t, src, "    def "+n+"(self, workflow_sid: str) -> str:\n")
+	}
+	assert.Contains(t, src, `DEFAULT_SOCKET_PATH = "~/hero/var/sockets/hero_logic/rpc.sock"`)
+	assert.Contains(t, src, "class LogicServiceClient:")
+}
+
+func TestWireNamesFromOpenRPC(t *testing.T) {
+	// A model imported from OpenRPC keeps the document's spelling.
+	rec := &model.Decl{Name: "LogLine", Kind: model.DeclRecord, Fields: []*model.Field{
+		{Name: "currentLogs", Type: model.ListOf(model.Scalar(model.KindStr))},
+		{Name: "class", Type: model.Scalar(model.KindStr), Optional: true},
+	}}
+	svc := &model.Service{Name: "Zinit", Methods: []*model.Method{
+		{Name: "service.start", Params: []*model.Field{{Name: "name", Type: model.Scalar(model.KindStr)}}, Result: model.Ref(rec)},
+	}}
+	s := &model.Schema{Name: "zinit", Path: "x/zinit.json", Decls: []*model.Decl{rec}, Services: []*model.Service{svc}}
+	files, err := Generate(s, svc, emit.Options{SocketPath: "/tmp/zinit.sock"})
+	require.NoError(t, err)
+	src := string(files[0].Content)
+	assert.Contains(t, src, "    current_logs: List[str]\n")
+	assert.Contains(t, src, "    class_: Optional[str] = None\n")
+	assert.Contains(t, src, `"currentLogs": self.current_logs,`)
+	assert.Contains(t, src, `class_=d.get("class"),`)
+	assert.Contains(t, src, "    def service_start(self, name: str) -> LogLine:\n")
+	assert.Contains(t, src, `result = self._call("service.start", params)`)
+	assert.Contains(t, src, `DEFAULT_SOCKET_PATH = "/tmp/zinit.sock"`)
+	assert.Contains(t, src, "class ZinitClient:")
+}
+
+func TestBadInput(t *testing.T) {
+	str := model.Scalar(model.KindStr)
+	_, err := Generate(nil, nil, emit.Options{})
+	assert.Error(t, err)
+
+	mk := func(decls []*model.Decl, methods ...*model.Method) error {
+		svc := &model.Service{Name: "S", Methods: methods}
+		_, err := Generate(&model.Schema{Name: "s", Decls: decls, Services: []*model.Service{svc}}, svc, emit.Options{})
+		return err
+	}
+	err = mk([]*model.Decl{{Name: "RpcError", Kind: model.DeclRecord}})
+	assert.EqualError(t, err, "python: service S: decl RpcError: Python name RpcError collides with a name client.py defines")
+	err = mk([]*model.Decl{{Name: "SClient", Kind: model.DeclRecord}})
+	assert.EqualError(t, err, "python: service S: the client class: Python name SClient collides with decl SClient")
+	err = mk([]*model.Decl{{Name: "R", Kind: model.DeclRecord, Fields: []*model.Field{{Name: "to_dict", Type: str}}}})
+	assert.EqualError(t, err, "python: service S: decl R: field to_dict would shadow to_dict in Python")
+	err = mk(nil, &model.Method{Name: "discover"})
+	assert.EqualError(t, err, "python: service S: method discover would shadow the client's discover()")
+	err = mk([]*model.Decl{{Name: "E", Kind: model.DeclEnum, Values: []*model.EnumValue{{Value: "a-b"}, {Value: "a_b"}}}})
+	assert.EqualError(t, err, `python: service S: enum E: value "a_b" gives the Python member "A_B", which is not a unique identifier`)
+}

@@ -1,0 +1,570 @@
+/// A JSON-RPC error object: what a handler returns to fail a call. The
+/// service's declared application errors have constructors below
+/// (`RpcError::not_found()`); `with_data` attaches details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RpcError {
+    /// The JSON-RPC error code.
+    pub code: i64,
+    /// A short description, shown to the caller.
+    pub message: String,
+    /// Optional structured details.
+    pub data: Option<serde_json::Value>,
+}
+
+impl RpcError {
+    /// The request body is not valid JSON.
+    pub const PARSE_ERROR: i64 = -32700;
+    /// The JSON is not a valid JSON-RPC 2.0 request.
+    pub const INVALID_REQUEST: i64 = -32600;
+    /// The method does not exist.
+    pub const METHOD_NOT_FOUND: i64 = -32601;
+    /// The params are not what the method takes.
+    pub const INVALID_PARAMS: i64 = -32602;
+    /// The server failed while handling the call.
+    pub const INTERNAL_ERROR: i64 = -32603;
+
+    /// An error with any code and message.
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        RpcError {
+            code,
+            message: message.into(),
+            data: None,
+        }
+    }
+
+    /// Returns the error with `data` attached.
+    pub fn with_data(mut self, data: serde_json::Value) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Returns the error with its message replaced.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// -32700: the request body is not valid JSON.
+    pub fn parse_error(detail: impl std::fmt::Display) -> Self {
+        Self::new(Self::PARSE_ERROR, format!("Parse error: {}", detail))
+    }
+
+    /// -32600: the JSON is not a valid JSON-RPC 2.0 request.
+    pub fn invalid_request(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            Self::INVALID_REQUEST,
+            format!("Invalid Request: {}", detail),
+        )
+    }
+
+    /// -32601: no method of that name.
+    pub fn method_not_found(method: &str) -> Self {
+        Self::new(
+            Self::METHOD_NOT_FOUND,
+            format!("Method not found: {:?}", method),
+        )
+    }
+
+    /// -32602: missing, unknown or mistyped params.
+    pub fn invalid_params(detail: impl std::fmt::Display) -> Self {
+        Self::new(Self::INVALID_PARAMS, format!("Invalid params: {}", detail))
+    }
+
+    /// -32603: the server failed.
+    pub fn internal_error(detail: impl std::fmt::Display) -> Self {
+        Self::new(Self::INTERNAL_ERROR, format!("Internal error: {}", detail))
+    }
+
+    /// The error object of a JSON-RPC response.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut object = serde_json::Map::new();
+        object.insert("code".to_string(), self.code.into());
+        object.insert("message".to_string(), self.message.clone().into());
+        if let Some(data) = &self.data {
+            object.insert("data".to_string(), data.clone());
+        }
+        serde_json::Value::Object(object)
+    }
+}
+
+impl std::fmt::Display for RpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (code {})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for RpcError {}
+
+/// Routes a call to the handler method it names. Implemented for every
+/// handler of this service; the functions below take any `Dispatch`.
+pub trait Dispatch {
+    /// Calls `method` with its by-name `params` (None when the call had none).
+    fn call(
+        &self,
+        method: &str,
+        params: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, RpcError>;
+}
+
+/// Decodes a call's params into a method's input struct. Params are by
+/// name: an object (absent or null means no params). Missing required
+/// params, unknown params and mistyped values are -32602.
+fn decode_params<T: serde::de::DeserializeOwned>(
+    params: Option<serde_json::Value>,
+) -> Result<T, RpcError> {
+    let params = match params {
+        None | Some(serde_json::Value::Null) => serde_json::Value::Object(serde_json::Map::new()),
+        Some(serde_json::Value::Object(params)) => serde_json::Value::Object(params),
+        Some(_) => {
+            return Err(RpcError::invalid_params(
+                "params must be an object: this service takes params by name",
+            ))
+        }
+    };
+    serde_json::from_value(params).map_err(RpcError::invalid_params)
+}
+
+/// Encodes a handler's result as the JSON-RPC result.
+fn encode_result<T: serde::Serialize>(result: T) -> Result<serde_json::Value, RpcError> {
+    serde_json::to_value(result).map_err(RpcError::internal_error)
+}
+
+/// The OpenRPC document as JSON, the result of `rpc.discover`.
+pub fn openrpc_document() -> serde_json::Value {
+    serde_json::from_str(OPENRPC_JSON).expect("the embedded OpenRPC document is valid JSON")
+}
+
+/// `rpc.discover` takes no params (an empty object or array is accepted).
+fn discover(params: Option<serde_json::Value>) -> Result<serde_json::Value, RpcError> {
+    match params {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(params)) if params.is_empty() => {}
+        Some(serde_json::Value::Array(params)) if params.is_empty() => {}
+        Some(_) => return Err(RpcError::invalid_params("rpc.discover takes no params")),
+    }
+    Ok(openrpc_document())
+}
+
+fn error_response(id: serde_json::Value, error: &RpcError) -> serde_json::Value {
+    serde_json::json!({"jsonrpc": "2.0", "id": id, "error": error.to_json()})
+}
+
+/// Answers one JSON-RPC 2.0 message: a call, a notification or a batch.
+/// Returns the response text, or None when there is nothing to send back
+/// (notifications only).
+pub fn handle_json<D: Dispatch + ?Sized>(handler: &D, body: &[u8]) -> Option<String> {
+    let message: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(message) => message,
+        Err(err) => {
+            let error = RpcError::parse_error(err);
+            return Some(error_response(serde_json::Value::Null, &error).to_string());
+        }
+    };
+    let response = match message {
+        serde_json::Value::Array(calls) if calls.is_empty() => {
+            let error = RpcError::invalid_request("empty batch");
+            Some(error_response(serde_json::Value::Null, &error))
+        }
+        serde_json::Value::Array(calls) => {
+            let responses: Vec<serde_json::Value> = calls
+                .into_iter()
+                .filter_map(|call| handle_call(handler, call))
+                .collect();
+            if responses.is_empty() {
+                None
+            } else {
+                Some(serde_json::Value::Array(responses))
+            }
+        }
+        call => handle_call(handler, call),
+    };
+    response.map(|response| response.to_string())
+}
+
+/// Answers one call of a message; None for a notification (no `id`), whose
+/// outcome is never reported. A handler panic becomes -32603.
+pub fn handle_call<D: Dispatch + ?Sized>(
+    handler: &D,
+    call: serde_json::Value,
+) -> Option<serde_json::Value> {
+    let mut call = match call {
+        serde_json::Value::Object(call) => call,
+        _ => {
+            let error = RpcError::invalid_request("a call must be a JSON object");
+            return Some(error_response(serde_json::Value::Null, &error));
+        }
+    };
+    let id = call.remove("id");
+    let reply_id = match &id {
+        None => serde_json::Value::Null,
+        Some(id @ (serde_json::Value::Null | serde_json::Value::String(_))) => id.clone(),
+        Some(id @ serde_json::Value::Number(_)) => id.clone(),
+        Some(_) => {
+            let error = RpcError::invalid_request("id must be a string, a number or null");
+            return Some(error_response(serde_json::Value::Null, &error));
+        }
+    };
+    if call.get("jsonrpc").and_then(|v| v.as_str()) != Some("2.0") {
+        let error = RpcError::invalid_request("jsonrpc must be \"2.0\"");
+        return Some(error_response(reply_id, &error));
+    }
+    let method = match call.remove("method") {
+        Some(serde_json::Value::String(method)) => method,
+        _ => {
+            let error = RpcError::invalid_request("method must be a string");
+            return Some(error_response(reply_id, &error));
+        }
+    };
+    let params = match call.remove("params") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(params @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => Some(params),
+        Some(_) => {
+            let error = RpcError::invalid_request("params must be an object or an array");
+            return Some(error_response(reply_id, &error));
+        }
+    };
+    let result = if method == "rpc.discover" {
+        discover(params)
+    } else {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handler.call(&method, params)
+        }))
+        .unwrap_or_else(|_| Err(RpcError::internal_error("the handler panicked")))
+    };
+    id.as_ref()?;
+    Some(match result {
+        Ok(result) => serde_json::json!({"jsonrpc": "2.0", "id": reply_id, "result": result}),
+        Err(error) => error_response(reply_id, &error),
+    })
+}
+
+/// Largest request body the HTTP server accepts; larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 16 << 20;
+
+const MAX_HEADER_LINE: u64 = 8 << 10;
+const MAX_HEADERS: usize = 100;
+
+struct HttpRequest {
+    method: String,
+    path: String,
+    body: Vec<u8>,
+    keep_alive: bool,
+}
+
+struct HttpResponse {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    allow: Option<&'static str>,
+}
+
+impl HttpResponse {
+    fn json(body: impl Into<Vec<u8>>) -> Self {
+        HttpResponse {
+            status: 200,
+            content_type: "application/json",
+            body: body.into(),
+            allow: None,
+        }
+    }
+
+    fn text(status: u16, body: &str) -> Self {
+        HttpResponse {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: format!("{}\n", body).into_bytes(),
+            allow: None,
+        }
+    }
+
+    fn not_allowed(allow: &'static str) -> Self {
+        HttpResponse {
+            allow: Some(allow),
+            ..HttpResponse::text(405, "method not allowed")
+        }
+    }
+}
+
+enum ReadError {
+    Io(std::io::Error),
+    Bad(u16, &'static str),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(err: std::io::Error) -> Self {
+        ReadError::Io(err)
+    }
+}
+
+fn read_line<R: std::io::BufRead>(reader: &mut R) -> Result<String, ReadError> {
+    use std::io::{BufRead as _, Read as _};
+    let mut line = String::new();
+    reader.take(MAX_HEADER_LINE).read_line(&mut line)?;
+    if !line.ends_with('\n') {
+        if line.len() as u64 >= MAX_HEADER_LINE {
+            return Err(ReadError::Bad(431, "header line too long"));
+        }
+        if !line.is_empty() {
+            let eof = std::io::ErrorKind::UnexpectedEof;
+            return Err(ReadError::Io(eof.into()));
+        }
+    }
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Reads one request; Ok(None) when the peer closed the connection
+/// between requests.
+fn read_request<S: std::io::Read + std::io::Write>(
+    reader: &mut std::io::BufReader<S>,
+) -> Result<Option<HttpRequest>, ReadError> {
+    use std::io::{BufRead as _, Read as _};
+    let request_line = loop {
+        let line = read_line(reader)?;
+        if !line.is_empty() {
+            break line;
+        }
+        if reader.fill_buf()?.is_empty() {
+            return Ok(None);
+        }
+    };
+    let mut parts = request_line.split_whitespace();
+    let (method, target, version) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(method), Some(target), Some(version), None) => (method, target, version),
+        _ => return Err(ReadError::Bad(400, "malformed request line")),
+    };
+    let mut keep_alive = match version {
+        "HTTP/1.1" => true,
+        "HTTP/1.0" => false,
+        _ => {
+            return Err(ReadError::Bad(
+                505,
+                "only HTTP/1.0 and HTTP/1.1 are supported",
+            ))
+        }
+    };
+    let mut content_length = 0usize;
+    let mut expect_continue = false;
+    let mut headers = 0;
+    loop {
+        let line = read_line(reader)?;
+        if line.is_empty() {
+            break;
+        }
+        headers += 1;
+        if headers > MAX_HEADERS {
+            return Err(ReadError::Bad(431, "too many headers"));
+        }
+        let (name, value) = match line.split_once(':') {
+            Some((name, value)) => (name.trim().to_ascii_lowercase(), value.trim()),
+            None => return Err(ReadError::Bad(400, "malformed header")),
+        };
+        match name.as_str() {
+            "content-length" => {
+                content_length = value
+                    .parse()
+                    .map_err(|_| ReadError::Bad(400, "bad Content-Length"))?;
+            }
+            "transfer-encoding" => {
+                return Err(ReadError::Bad(
+                    501,
+                    "Transfer-Encoding is not supported; send Content-Length",
+                ))
+            }
+            "connection" => keep_alive = !value.eq_ignore_ascii_case("close"),
+            "expect" => expect_continue = value.eq_ignore_ascii_case("100-continue"),
+            _ => {}
+        }
+    }
+    if content_length > MAX_BODY_BYTES {
+        return Err(ReadError::Bad(413, "request body too large"));
+    }
+    if expect_continue && content_length > 0 {
+        reader
+            .get_mut()
+            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+    }
+    let mut body = vec![0; content_length];
+    reader.read_exact(&mut body)?;
+    let path = target.split('?').next().unwrap_or_default().to_string();
+    Ok(Some(HttpRequest {
+        method: method.to_string(),
+        path,
+        body,
+        keep_alive,
+    }))
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        204 => "No Content",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        501 => "Not Implemented",
+        505 => "HTTP Version Not Supported",
+        _ => "",
+    }
+}
+
+fn write_response<W: std::io::Write>(
+    writer: &mut W,
+    response: &HttpResponse,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        response.status,
+        reason(response.status)
+    );
+    if response.status != 204 {
+        head.push_str(&format!("Content-Type: {}\r\n", response.content_type));
+        head.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
+    }
+    if let Some(allow) = response.allow {
+        head.push_str(&format!("Allow: {}\r\n", allow));
+    }
+    if !keep_alive {
+        head.push_str("Connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(&response.body);
+    writer.write_all(&out)?;
+    writer.flush()
+}
+
+fn route<D: Dispatch + ?Sized>(handler: &D, request: &HttpRequest) -> HttpResponse {
+    match (request.path.as_str(), request.method.as_str()) {
+        ("/rpc", "POST") => match handle_json(handler, &request.body) {
+            Some(body) => HttpResponse::json(body),
+            None => HttpResponse {
+                status: 204,
+                ..HttpResponse::json("")
+            },
+        },
+        ("/openrpc.json", "GET") => HttpResponse::json(OPENRPC_JSON),
+        ("/health", "GET") => HttpResponse::json("{\"status\":\"ok\"}"),
+        ("/rpc", _) => HttpResponse::not_allowed("POST"),
+        ("/openrpc.json" | "/health", _) => HttpResponse::not_allowed("GET"),
+        _ => HttpResponse::text(404, "not found"),
+    }
+}
+
+/// Serves HTTP/1.1 requests on one connection until the peer closes it
+/// (keep-alive is supported): `POST /rpc` (JSON-RPC; 204 when only
+/// notifications were sent), `GET /openrpc.json`, `GET /health`.
+pub fn serve_connection<D, S>(handler: &D, stream: S) -> std::io::Result<()>
+where
+    D: Dispatch + ?Sized,
+    S: std::io::Read + std::io::Write,
+{
+    let mut reader = std::io::BufReader::new(stream);
+    loop {
+        let request = match read_request(&mut reader) {
+            Ok(Some(request)) => request,
+            Ok(None) => return Ok(()),
+            Err(ReadError::Io(err)) => return Err(err),
+            Err(ReadError::Bad(status, message)) => {
+                let response = HttpResponse::text(status, message);
+                return write_response(reader.get_mut(), &response, false);
+            }
+        };
+        let response = route(handler, &request);
+        write_response(reader.get_mut(), &response, request.keep_alive)?;
+        if !request.keep_alive {
+            return Ok(());
+        }
+    }
+}
+
+fn accept_failed_for_good(err: &std::io::Error) -> bool {
+    !matches!(
+        err.kind(),
+        std::io::ErrorKind::Interrupted
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::WouldBlock
+    )
+}
+
+/// Serves HTTP/1.1 on a TCP listener, one thread per connection. Returns
+/// only when accepting fails for good.
+pub fn serve_tcp<D>(
+    handler: std::sync::Arc<D>,
+    listener: std::net::TcpListener,
+) -> std::io::Result<()>
+where
+    D: Dispatch + Send + Sync + 'static,
+{
+    for stream in listener.incoming() {
+        match stream {
+            Ok(stream) => {
+                let handler = handler.clone();
+                std::thread::spawn(move || serve_connection(&*handler, stream));
+            }
+            Err(err) if accept_failed_for_good(&err) => return Err(err),
+            Err(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Serves HTTP/1.1 on a Unix socket listener, one thread per connection.
+/// Returns only when accepting fails for good.
+#[cfg(unix)]
+pub fn serve_unix<D>(
+    handler: std::sync::Arc<D>,
+    listener: std::os::unix::net::UnixListener,
+) -> std::io::Result<()>
+where
+    D: Dispatch + Send + Sync + 'static,
+{
+    for stream in listener.incoming() {
+        match stream {
+            Ok(stream) => {
+                let handler = handler.clone();
+                std::thread::spawn(move || serve_connection(&*handler, stream));
+            }
+            Err(err) if accept_failed_for_good(&err) => return Err(err),
+            Err(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Binds a Unix socket at `path`, creating its directory and replacing a
+/// stale socket file that nothing listens on. Fails with AddrInUse when a
+/// server already listens there.
+#[cfg(unix)]
+pub fn bind_unix(
+    path: impl AsRef<std::path::Path>,
+) -> std::io::Result<std::os::unix::net::UnixListener> {
+    let path = path.as_ref();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    if path.exists() {
+        if std::os::unix::net::UnixStream::connect(path).is_ok() {
+            let message = format!("a server already listens on {}", path.display());
+            return Err(std::io::Error::new(std::io::ErrorKind::AddrInUse, message));
+        }
+        std::fs::remove_file(path)?;
+    }
+    std::os::unix::net::UnixListener::bind(path)
+}
+
+/// The conventional socket path of this service, with `~` expanded from
+/// `$HOME`.
+pub fn default_socket_path() -> std::path::PathBuf {
+    match (
+        DEFAULT_SOCKET_PATH.strip_prefix("~/"),
+        std::env::var_os("HOME"),
+    ) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+        _ => std::path::PathBuf::from(DEFAULT_SOCKET_PATH),
+    }
+}

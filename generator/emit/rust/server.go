@@ -1,0 +1,184 @@
+package rust
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lhumina-code/rules_oschema/generator/emit"
+	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
+)
+
+// GenerateServer returns rust_server.rs: the handler trait of svc, RpcError
+// with a constructor per application error, the JSON-RPC 2.0 dispatcher
+// (rpc.discover answers with the embedded OpenRPC document) and a std-only
+// HTTP/1.1 server for Unix sockets and TCP. It uses the types of
+// rust_types.rs through `use super::rust_types::*;`.
+func GenerateServer(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.File, error) {
+	g, err := newGen(s, svc)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := openrpcDocument(s, svc, opts)
+	if err != nil {
+		return nil, err
+	}
+	return []emit.File{{Name: ServerFile, Content: []byte(g.server(doc, opts.DefaultSocketPath(s)))}}, nil
+}
+
+func openrpcDocument(s *model.Schema, svc *model.Service, opts emit.Options) (string, error) {
+	files, err := openrpc.Generate(s, svc, opts)
+	if err != nil {
+		return "", fmt.Errorf("rust: the OpenRPC document to embed: %w", err)
+	}
+	for _, f := range files {
+		if f.Name == openrpc.FileName {
+			return string(f.Content), nil
+		}
+	}
+	return "", fmt.Errorf("rust: the OpenRPC emitter produced no %s", openrpc.FileName)
+}
+
+func (g *gen) server(doc, socket string) string {
+	var b strings.Builder
+	b.WriteString(emit.Header("//", g.s, g.svc))
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "//! JSON-RPC 2.0 server of service %s %s (schema %s).\n", g.svc.Name, g.svc.Version, g.s.Name)
+	b.WriteString("//!\n")
+	fmt.Fprintf(&b, "//! Implement [`%s`], then serve it with [`serve_unix`] or\n", g.handler)
+	b.WriteString("//! [`serve_tcp`], or answer request bodies with [`handle_json`]. The types\n")
+	b.WriteString("//! come from the sibling module: declare `mod rust_types;` and\n")
+	b.WriteString("//! `mod rust_server;` side by side.\n")
+	b.WriteString("#![allow(dead_code)]\n\n")
+	b.WriteString("use super::rust_types::*;\n")
+	for _, m := range g.svc.Methods {
+		if m.Result != nil && hasKind(m.Result, model.KindMap) {
+			b.WriteString("use std::collections::BTreeMap;\n")
+			break
+		}
+	}
+	b.WriteString("\n")
+
+	g.writeTrait(&b)
+	b.WriteString("\n")
+	g.writeDispatch(&b)
+	if len(g.svc.Errors) > 0 {
+		b.WriteString("\n")
+		g.writeErrors(&b)
+	}
+	b.WriteString("\n/// The conventional Unix socket of this service; `~` is the user's home.\n")
+	fmt.Fprintf(&b, "pub const DEFAULT_SOCKET_PATH: &str = %s;\n", rustString(socket))
+	fmt.Fprintf(&b, "\n/// The OpenRPC document of %s: the result of `rpc.discover` and the\n", g.svc.Name)
+	b.WriteString("/// body of `GET /openrpc.json`.\n")
+	fmt.Fprintf(&b, "pub const OPENRPC_JSON: &str = %s;\n\n", rawString(doc))
+	b.WriteString(serverRuntime)
+	return b.String()
+}
+
+func (g *gen) resultType(m *model.Method) string {
+	if m.Result == nil {
+		return "()"
+	}
+	return g.rustType(m.Result)
+}
+
+func (g *gen) writeTrait(b *strings.Builder) {
+	writeDoc(b, "", g.svc.Doc)
+	if g.svc.Doc != "" {
+		b.WriteString("///\n")
+	}
+	fmt.Fprintf(b, "/// One method per RPC of %s. Fail a call with an [`RpcError`], for\n", g.svc.Name)
+	b.WriteString("/// example one of the service's application errors.\n")
+	fmt.Fprintf(b, "pub trait %s {\n", g.handler)
+	for i, m := range g.svc.Methods {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		writeDoc(b, "    ", m.Doc)
+		fn := fnName(m.Name)
+		ret := "Result<" + g.resultType(m) + ", RpcError>"
+		var params []string
+		params = append(params, "&self")
+		if len(m.Params) > 0 {
+			params = append(params, "input: "+inputName(m))
+		}
+		line := fmt.Sprintf("    fn %s(%s) -> %s;", fn, strings.Join(params, ", "), ret)
+		if len(line) <= maxWidth {
+			b.WriteString(line + "\n")
+			continue
+		}
+		// rustfmt's layout when the signature does not fit on one line.
+		fmt.Fprintf(b, "    fn %s(\n", fn)
+		for _, p := range params {
+			fmt.Fprintf(b, "        %s,\n", p)
+		}
+		fmt.Fprintf(b, "    ) -> %s;\n", ret)
+	}
+	b.WriteString("}\n")
+}
+
+func (g *gen) writeDispatch(b *strings.Builder) {
+	fmt.Fprintf(b, "impl<H: %s + ?Sized> Dispatch for H {\n", g.handler)
+	b.WriteString("    fn call(\n")
+	b.WriteString("        &self,\n")
+	b.WriteString("        method: &str,\n")
+	b.WriteString("        params: Option<serde_json::Value>,\n")
+	b.WriteString("    ) -> Result<serde_json::Value, RpcError> {\n")
+	b.WriteString("        match method {\n")
+	for _, m := range g.svc.Methods {
+		fmt.Fprintf(b, "            %s => {\n", rustString(m.Name))
+		// Methods without params still reject params they do not take.
+		binding, call := "_", "self."+fnName(m.Name)+"()"
+		if len(m.Params) > 0 {
+			binding, call = "input", "self."+fnName(m.Name)+"(input)"
+		}
+		let := fmt.Sprintf("                let %s: %s =", binding, inputName(m))
+		if len(let)+len(" decode_params(params)?;") <= maxWidth {
+			b.WriteString(let + " decode_params(params)?;\n")
+		} else {
+			b.WriteString(let + "\n                    decode_params(params)?;\n")
+		}
+		if resultNewtype(m) {
+			fmt.Fprintf(b, "                let result = %s?;\n", call)
+			fmt.Fprintf(b, "                encode_result(%s(result))\n", outputName(m))
+		} else {
+			fmt.Fprintf(b, "                encode_result(%s?)\n", call)
+		}
+		b.WriteString("            }\n")
+	}
+	b.WriteString("            _ => Err(RpcError::method_not_found(method)),\n")
+	b.WriteString("        }\n")
+	b.WriteString("    }\n")
+	b.WriteString("}\n")
+}
+
+func (g *gen) writeErrors(b *strings.Builder) {
+	fmt.Fprintf(b, "/// The application errors of %s.\n", g.svc.Name)
+	b.WriteString("impl RpcError {\n")
+	for i, e := range g.svc.Errors {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(b, "    /// The code of %s.\n", e.Name)
+		fmt.Fprintf(b, "    pub const %s: i64 = %d;\n", errorConst(e), e.Code)
+		b.WriteString("\n")
+		if e.Doc != "" {
+			writeDoc(b, "    ", e.Doc)
+		} else {
+			fmt.Fprintf(b, "    /// The application error %s.\n", e.Name)
+		}
+		fmt.Fprintf(b, "    pub fn %s() -> Self {\n", errorFn(e))
+		args := fmt.Sprintf("Self::%s, %s", errorConst(e), rustString(errorMessage(e)))
+		line := "        Self::new(" + args + ")"
+		if len(line) <= maxWidth && len(args) <= fnCallWidth {
+			b.WriteString(line + "\n")
+		} else {
+			b.WriteString("        Self::new(\n")
+			fmt.Fprintf(b, "            Self::%s,\n", errorConst(e))
+			fmt.Fprintf(b, "            %s,\n", rustString(errorMessage(e)))
+			b.WriteString("        )\n")
+		}
+		b.WriteString("    }\n")
+	}
+	b.WriteString("}\n")
+}

@@ -1,0 +1,414 @@
+//! Test harness for the generated Rust artifacts (run by rust_test.go).
+//!
+//! `harness <socket>` serves the kitchen_sink TaskService on a Unix socket
+//! and prints "ready" once it listens. `cargo test` runs the JSON round-trip
+//! tests below, on kitchen_sink and on the hand-built edge schema.
+#![deny(warnings)]
+
+mod kitchen_sink {
+    pub mod rust_server;
+    pub mod rust_types;
+}
+
+mod edge {
+    pub mod rust_server;
+    pub mod rust_types;
+}
+
+mod minimal {
+    pub mod rust_server;
+    pub mod rust_types;
+}
+
+use kitchen_sink::rust_server::{bind_unix, serve_unix, RpcError, TaskServiceHandler};
+use kitchen_sink::rust_types::*;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// An in-memory TaskService. `task_delete` of sid "panic" panics, to show
+/// that a handler panic becomes -32603.
+#[derive(Default)]
+struct Tasks {
+    tasks: Mutex<BTreeMap<String, Task>>,
+}
+
+fn not_found(sid: &str) -> RpcError {
+    RpcError::not_found().with_data(serde_json::json!({ "sid": sid }))
+}
+
+impl TaskServiceHandler for Tasks {
+    fn task_new(&self, input: TaskNewInput) -> Result<Task, RpcError> {
+        let mut tasks = self.tasks.lock().unwrap();
+        let mut task = input.task;
+        if task.sid.is_empty() {
+            task.sid = format!("task-{}", tasks.len() + 1);
+        }
+        tasks.insert(task.sid.clone(), task.clone());
+        Ok(task)
+    }
+
+    fn task_get(&self, input: TaskGetInput) -> Result<Task, RpcError> {
+        let tasks = self.tasks.lock().unwrap();
+        tasks
+            .get(&input.sid)
+            .cloned()
+            .ok_or_else(|| not_found(&input.sid))
+    }
+
+    fn task_set(&self, input: TaskSetInput) -> Result<Task, RpcError> {
+        let mut tasks = self.tasks.lock().unwrap();
+        match tasks.get_mut(&input.task.sid) {
+            Some(task) => {
+                *task = input.task.clone();
+                Ok(input.task)
+            }
+            None => Err(not_found(&input.task.sid)),
+        }
+    }
+
+    fn task_delete(&self, input: TaskDeleteInput) -> Result<(), RpcError> {
+        if input.sid == "panic" {
+            panic!("task_delete asked to panic");
+        }
+        let mut tasks = self.tasks.lock().unwrap();
+        tasks
+            .remove(&input.sid)
+            .map(|_| ())
+            .ok_or_else(|| not_found(&input.sid))
+    }
+
+    fn task_list(&self) -> Result<Vec<String>, RpcError> {
+        Ok(self.tasks.lock().unwrap().keys().cloned().collect())
+    }
+
+    fn task_list_full(&self) -> Result<Vec<Task>, RpcError> {
+        Ok(self.tasks.lock().unwrap().values().cloned().collect())
+    }
+
+    fn task_exists(&self, input: TaskExistsInput) -> Result<bool, RpcError> {
+        Ok(self.tasks.lock().unwrap().contains_key(&input.sid))
+    }
+
+    fn task_find(&self, input: TaskFindInput) -> Result<Vec<Task>, RpcError> {
+        let tasks = self.tasks.lock().unwrap();
+        Ok(tasks
+            .values()
+            .filter(|t| input.name.as_ref().map_or(true, |name| &t.name == name))
+            .filter(|t| input.phase.map_or(true, |phase| t.phase == phase))
+            .cloned()
+            .collect())
+    }
+
+    fn task_start(&self, input: TaskStartInput) -> Result<Phase, RpcError> {
+        let mut tasks = self.tasks.lock().unwrap();
+        let task = tasks
+            .get_mut(&input.sid)
+            .ok_or_else(|| not_found(&input.sid))?;
+        if task.phase == Phase::Done || task.phase == Phase::Failed {
+            let data = serde_json::json!({ "phase": task.phase.as_str() });
+            return Err(RpcError::bad_phase().with_data(data));
+        }
+        if input.dry_run != Some(true) {
+            task.phase = Phase::Running;
+        }
+        Ok(task.phase)
+    }
+
+    fn echo(&self, input: EchoInput) -> Result<Task, RpcError> {
+        Ok(input.task)
+    }
+
+    fn reset(&self) -> Result<(), RpcError> {
+        self.tasks.lock().unwrap().clear();
+        Ok(())
+    }
+
+    fn sum(&self, input: SumInput) -> Result<f64, RpcError> {
+        Ok(input.values.iter().sum())
+    }
+}
+
+fn main() {
+    let socket = std::env::args().nth(1).expect("usage: harness <socket>");
+    let listener = bind_unix(&socket).expect("bind the socket");
+    println!("ready");
+    serve_unix(Arc::new(Tasks::default()), listener).expect("serve");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn full_task() -> Task {
+        Task {
+            sid: "t1".to_string(),
+            name: "build".to_string(),
+            phase: Phase::Running,
+            priority: -3,
+            attempts: 4_000_000_000,
+            size: -9_000_000_000,
+            quota: 18_000_000_000_000_000_000,
+            ratio: 0.5,
+            score: 2.25,
+            done: true,
+            created_at: "2024-05-01T12:00:00Z".to_string(),
+            payload: b"hi\x00\xff".to_vec(),
+            extra: json!({"k": [1, "two", null]}),
+            tags: vec!["a".to_string(), "b".to_string()],
+            labels: BTreeMap::from([("env".to_string(), "prod".to_string())]),
+            steps: vec![Step {
+                title: "outer".to_string(),
+                children: vec![Step {
+                    title: "child".to_string(),
+                    children: vec![],
+                    note: None,
+                }],
+                note: Some(Box::new(Step {
+                    title: "note".to_string(),
+                    children: vec![],
+                    note: None,
+                })),
+            }],
+            matrix: BTreeMap::from([("row".to_string(), vec![1, -2])]),
+            owner: Actor {
+                name: "ann".to_string(),
+                email: Some("ann@example.com".to_string()),
+            },
+            parent: Some("t0".to_string()),
+            deadline: Some("2024-06-01T00:00:00+02:00".to_string()),
+            from: Some("cli".to_string()),
+            r#type: Some("batch".to_string()),
+        }
+    }
+
+    #[test]
+    fn full_task_round_trips() {
+        let task = full_task();
+        let wire = serde_json::to_value(&task).unwrap();
+        assert_eq!(wire["payload"], json!("aGkA/w=="));
+        assert_eq!(wire["type"], json!("batch"));
+        assert_eq!(wire["from"], json!("cli"));
+        assert_eq!(wire["phase"], json!("running"));
+        assert_eq!(wire["quota"], json!(18_000_000_000_000_000_000u64));
+        assert_eq!(wire["steps"][0]["note"]["title"], json!("note"));
+        assert_eq!(wire["created_at"], json!("2024-05-01T12:00:00Z"));
+        assert!(wire.get("r#type").is_none());
+        let back: Task = serde_json::from_value(wire).unwrap();
+        assert_eq!(back, task);
+    }
+
+    #[test]
+    fn absent_optionals_are_omitted_and_null_is_accepted() {
+        let mut task = full_task();
+        task.parent = None;
+        task.deadline = None;
+        task.from = None;
+        task.r#type = None;
+        task.owner.email = None;
+        task.steps[0].note = None;
+        let wire = serde_json::to_value(&task).unwrap();
+        for key in ["parent", "deadline", "from", "type"] {
+            assert!(wire.get(key).is_none(), "{} should be absent", key);
+        }
+        assert!(wire["owner"].get("email").is_none());
+        assert!(wire["steps"][0].get("note").is_none());
+        let mut with_null = wire.clone();
+        with_null["parent"] = serde_json::Value::Null;
+        let back: Task = serde_json::from_value(with_null).unwrap();
+        assert_eq!(back, task);
+    }
+
+    #[test]
+    fn required_fields_and_bad_base64_are_errors() {
+        let mut wire = serde_json::to_value(full_task()).unwrap();
+        wire.as_object_mut().unwrap().remove("name");
+        let err = serde_json::from_value::<Task>(wire).unwrap_err();
+        assert!(err.to_string().contains("missing field `name`"), "{}", err);
+        let mut wire = serde_json::to_value(full_task()).unwrap();
+        wire["payload"] = json!("not base64!");
+        assert!(serde_json::from_value::<Task>(wire).is_err());
+    }
+
+    #[test]
+    fn inputs_reject_unknown_params() {
+        let err =
+            serde_json::from_value::<TaskStartInput>(json!({"sid": "x", "bogus": 1})).unwrap_err();
+        assert!(err.to_string().contains("unknown field `bogus`"), "{}", err);
+        let input: TaskStartInput = serde_json::from_value(json!({"sid": "x"})).unwrap();
+        assert_eq!(input.dry_run, None);
+    }
+
+    #[test]
+    fn enums_use_wire_values() {
+        assert_eq!(
+            serde_json::to_value(Phase::Failed).unwrap(),
+            json!("failed")
+        );
+        assert_eq!(Phase::Pending.as_str(), "pending");
+        assert!(serde_json::from_value::<Phase>(json!("Pending")).is_err());
+    }
+
+    mod edge_schema {
+        use crate::edge::rust_server::*;
+        use crate::edge::rust_types::*;
+        use serde_json::json;
+        use std::collections::BTreeMap;
+
+        fn b64(data: &[u8]) -> serde_json::Value {
+            let blob = Blob {
+                data: data.to_vec(),
+                maybe: None,
+                chunks: vec![],
+                named: BTreeMap::new(),
+                current_logs: vec![],
+                r#match: false,
+                color: Color::V2d,
+                when: None,
+            };
+            serde_json::to_value(blob).unwrap()["data"].clone()
+        }
+
+        #[test]
+        fn base64_matches_rfc4648_vectors() {
+            let vectors = [
+                ("", ""),
+                ("f", "Zg=="),
+                ("fo", "Zm8="),
+                ("foo", "Zm9v"),
+                ("foob", "Zm9vYg=="),
+                ("fooba", "Zm9vYmE="),
+                ("foobar", "Zm9vYmFy"),
+            ];
+            for (plain, encoded) in vectors {
+                assert_eq!(b64(plain.as_bytes()), json!(encoded));
+            }
+            assert_eq!(b64(&[0xfb, 0xff, 0xbf]), json!("+/+/"));
+        }
+
+        #[test]
+        fn bytes_in_every_shape_round_trip() {
+            let blob = Blob {
+                data: b"foob".to_vec(),
+                maybe: Some(b"fo".to_vec()),
+                chunks: vec![b"f".to_vec(), vec![]],
+                named: BTreeMap::from([("k".to_string(), vec![b"foo".to_vec()])]),
+                current_logs: vec!["x".to_string()],
+                r#match: true,
+                color: Color::LightRed,
+                when: Some("2024-01-01T00:00:00Z".to_string()),
+            };
+            let wire = serde_json::to_value(&blob).unwrap();
+            assert_eq!(
+                wire,
+                json!({
+                    "data": "Zm9vYg==",
+                    "maybe": "Zm8=",
+                    "chunks": ["Zg==", ""],
+                    "named": {"k": ["Zm9v"]},
+                    "currentLogs": ["x"],
+                    "match": true,
+                    "color": "light-red",
+                    "when": "2024-01-01T00:00:00Z"
+                })
+            );
+            assert_eq!(serde_json::from_value::<Blob>(wire).unwrap(), blob);
+            for bad in ["Zm9", "Zm=v", "Z===", "Zm9v\n", "Zg==Zg=="] {
+                let mut wire = serde_json::to_value(&blob).unwrap();
+                wire["data"] = json!(bad);
+                assert!(serde_json::from_value::<Blob>(wire).is_err(), "{:?}", bad);
+            }
+        }
+
+        #[test]
+        fn mutual_recursion_round_trips() {
+            let tree = Tree {
+                label: "root".to_string(),
+                forest: Some(Box::new(Forest {
+                    first: Some(Box::new(Tree {
+                        label: "leaf".to_string(),
+                        forest: None,
+                    })),
+                    trees: vec![],
+                })),
+            };
+            let wire = serde_json::to_value(&tree).unwrap();
+            assert_eq!(wire["forest"]["first"]["label"], json!("leaf"));
+            assert_eq!(serde_json::from_value::<Tree>(wire).unwrap(), tree);
+        }
+
+        struct Edge;
+
+        impl EdgeServiceHandler for Edge {
+            fn blob_get(&self, input: BlobGetInput) -> Result<Vec<u8>, RpcError> {
+                if input.id == "gone" {
+                    return Err(RpcError::gone());
+                }
+                Ok(input.id.into_bytes())
+            }
+
+            fn blob_put(&self, input: BlobPutInput) -> Result<BTreeMap<String, u64>, RpcError> {
+                let extra = input.extra.unwrap_or_default();
+                Ok(BTreeMap::from([
+                    ("data".to_string(), input.blob.data.len() as u64),
+                    ("extra".to_string(), extra.len() as u64),
+                ]))
+            }
+
+            fn grow(&self, input: GrowInput) -> Result<Forest, RpcError> {
+                Ok(Forest {
+                    first: None,
+                    trees: vec![input.tree],
+                })
+            }
+
+            fn ping(&self) -> Result<(), RpcError> {
+                Ok(())
+            }
+
+            fn measure_every_single_tree_in_the_whole_forest_twice(
+                &self,
+                input: MeasureEverySingleTreeInTheWholeForestTwiceInput,
+            ) -> Result<BTreeMap<String, Vec<Tree>>, RpcError> {
+                let key = if input.deep == Some(true) {
+                    "deep"
+                } else {
+                    "shallow"
+                };
+                Ok(BTreeMap::from([(key.to_string(), input.forest.trees)]))
+            }
+        }
+
+        fn call(request: serde_json::Value) -> serde_json::Value {
+            let body = handle_json(&Edge, request.to_string().as_bytes()).unwrap();
+            serde_json::from_str(&body).unwrap()
+        }
+
+        #[test]
+        fn dispatcher_encodes_bytes_results_and_errors() {
+            let answer = call(
+                json!({"jsonrpc": "2.0", "id": 1, "method": "blob.get", "params": {"id": "foo"}}),
+            );
+            assert_eq!(answer, json!({"jsonrpc": "2.0", "id": 1, "result": "Zm9v"}));
+            let answer = call(
+                json!({"jsonrpc": "2.0", "id": 2, "method": "blob.get", "params": {"id": "gone"}}),
+            );
+            assert_eq!(answer["error"], json!({"code": -32001, "message": "Gone"}));
+            let answer = call(json!({"jsonrpc": "2.0", "id": 3, "method": "ping"}));
+            assert_eq!(answer, json!({"jsonrpc": "2.0", "id": 3, "result": null}));
+            let answer = call(
+                json!({"jsonrpc": "2.0", "id": 4, "method": "blob_put", "params": {
+                    "blob": {"data": "Zm9v", "chunks": [], "named": {}, "currentLogs": [], "match": false, "color": "2d"},
+                    "extra": {"a": "Zg==", "b": ""}
+                }}),
+            );
+            assert_eq!(answer["result"], json!({"data": 3, "extra": 2}));
+            let answer = call(json!({"jsonrpc": "2.0", "id": 5,
+                "method": "measure_every_single_tree_in_the_whole_forest_twice",
+                "params": {"forest": {"trees": [{"label": "oak"}]}, "deep": true}}));
+            assert_eq!(answer["result"], json!({"deep": [{"label": "oak"}]}));
+            let output: BlobGetOutput = serde_json::from_value(json!("Zm9v")).unwrap();
+            assert_eq!(output.0, b"foo".to_vec());
+        }
+    }
+}

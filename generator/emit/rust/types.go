@@ -1,0 +1,220 @@
+package rust
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lhumina-code/rules_oschema/generator/emit"
+	"github.com/lhumina-code/rules_oschema/generator/model"
+)
+
+// GenerateTypes returns rust_types.rs: a serde type for every decl of the
+// schema and the <Method>Input / <Method>Output of every method of svc.
+func GenerateTypes(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.File, error) {
+	g, err := newGen(s, svc)
+	if err != nil {
+		return nil, err
+	}
+	return []emit.File{{Name: TypesFile, Content: []byte(g.types())}}, nil
+}
+
+func (g *gen) types() string {
+	var b strings.Builder
+	b.WriteString(emit.Header("//", g.s, g.svc))
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "//! Types of service %s (schema %s).\n", g.svc.Name, g.s.Name)
+	b.WriteString("//!\n")
+	b.WriteString("//! The schema's records and enums, and the `<Method>Input` (params, by\n")
+	b.WriteString("//! name) and `<Method>Output` (result) of every method, for serde_json.\n")
+	b.WriteString("//! `otime` values are RFC 3339 strings; `bytes` are standard base64.\n")
+	b.WriteString("#![allow(dead_code)]\n")
+
+	usesMap, usesBytes := false, false
+	for _, t := range g.allFieldTypes() {
+		usesMap = usesMap || hasKind(t, model.KindMap)
+		usesBytes = usesBytes || hasKind(t, model.KindBytes)
+	}
+	if len(g.s.Decls) > 0 || len(g.svc.Methods) > 0 {
+		b.WriteString("\nuse serde::{Deserialize, Serialize};\n")
+	}
+	if usesMap {
+		b.WriteString("use std::collections::BTreeMap;\n")
+	}
+
+	for _, d := range g.s.Decls {
+		b.WriteString("\n")
+		if d.Kind == model.DeclEnum {
+			g.writeEnum(&b, d)
+		} else {
+			g.writeRecord(&b, d)
+		}
+	}
+	for _, m := range g.svc.Methods {
+		b.WriteString("\n")
+		g.writeMethodTypes(&b, m)
+	}
+	if usesBytes {
+		b.WriteString("\n")
+		b.WriteString(base64Runtime)
+	}
+	return b.String()
+}
+
+// allFieldTypes lists the types of every record field, param and result.
+func (g *gen) allFieldTypes() []*model.TypeRef {
+	var out []*model.TypeRef
+	for _, d := range g.s.Decls {
+		for _, f := range d.Fields {
+			out = append(out, f.Type)
+		}
+	}
+	for _, m := range g.svc.Methods {
+		for _, p := range m.Params {
+			out = append(out, p.Type)
+		}
+		if m.Result != nil {
+			out = append(out, m.Result)
+		}
+	}
+	return out
+}
+
+func (g *gen) writeEnum(b *strings.Builder, d *model.Decl) {
+	name := g.typeNames[d]
+	writeDoc(b, "", d.Doc)
+	b.WriteString("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\n")
+	fmt.Fprintf(b, "pub enum %s {\n", name)
+	for _, v := range d.Values {
+		writeDoc(b, "    ", v.Doc)
+		fmt.Fprintf(b, "    #[serde(rename = %s)]\n", rustString(v.Value))
+		fmt.Fprintf(b, "    %s,\n", variantName(v.Value))
+	}
+	b.WriteString("}\n\n")
+	fmt.Fprintf(b, "impl %s {\n", name)
+	b.WriteString("    /// The value on the wire.\n")
+	b.WriteString("    pub fn as_str(&self) -> &'static str {\n")
+	if len(d.Values) == 0 {
+		b.WriteString("        match *self {}\n")
+	} else {
+		b.WriteString("        match self {\n")
+		for _, v := range d.Values {
+			fmt.Fprintf(b, "            %s::%s => %s,\n", name, variantName(v.Value), rustString(v.Value))
+		}
+		b.WriteString("        }\n")
+	}
+	b.WriteString("    }\n")
+	b.WriteString("}\n")
+}
+
+func (g *gen) derives(eq bool) string {
+	if eq {
+		return "#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]\n"
+	}
+	return "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n"
+}
+
+func (g *gen) writeRecord(b *strings.Builder, d *model.Decl) {
+	writeDoc(b, "", d.Doc)
+	b.WriteString(g.derives(g.eq[d]))
+	g.writeStruct(b, g.typeNames[d], d, d.Fields)
+}
+
+func (g *gen) writeStruct(b *strings.Builder, name string, owner *model.Decl, fields []*model.Field) {
+	if len(fields) == 0 {
+		fmt.Fprintf(b, "pub struct %s {}\n", name)
+		return
+	}
+	fmt.Fprintf(b, "pub struct %s {\n", name)
+	for _, f := range fields {
+		g.writeField(b, owner, f)
+	}
+	b.WriteString("}\n")
+}
+
+func (g *gen) writeField(b *strings.Builder, owner *model.Decl, f *model.Field) {
+	doc := f.Doc
+	if f.Type.Kind == model.KindOtime {
+		if doc != "" {
+			doc += "\n\n"
+		}
+		doc += "An RFC 3339 date-time."
+	}
+	writeDoc(b, "    ", doc)
+	ident := fieldName(f.Name)
+	if ident != f.Name {
+		fmt.Fprintf(b, "    #[serde(rename = %s)]\n", rustString(f.Name))
+	}
+	typ := g.rustType(f.Type)
+	if owner != nil && needsBox(owner, f.Type) {
+		typ = "Box<" + typ + ">"
+	}
+	if hasKind(f.Type, model.KindBytes) {
+		b.WriteString("    #[serde(with = \"oschema_base64\")]\n")
+	}
+	if f.Optional {
+		b.WriteString("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n")
+		typ = "Option<" + typ + ">"
+	}
+	fmt.Fprintf(b, "    pub %s: %s,\n", ident, typ)
+}
+
+// typesEq reports whether every type can derive Eq.
+func (g *gen) typesEq(types ...*model.TypeRef) bool {
+	ok := true
+	for _, t := range types {
+		t.Walk(func(r *model.TypeRef) {
+			switch r.Kind {
+			case model.KindF32, model.KindF64:
+				ok = false
+			case model.KindNamed:
+				ok = ok && g.eq[r.Decl]
+			}
+		})
+	}
+	return ok
+}
+
+// resultNewtype reports whether a method's Output is a newtype rather
+// than an alias: a result with bytes inside needs the base64 module,
+// which only a field can name.
+func resultNewtype(m *model.Method) bool {
+	return m.Result != nil && hasKind(m.Result, model.KindBytes)
+}
+
+func (g *gen) writeMethodTypes(b *strings.Builder, m *model.Method) {
+	fmt.Fprintf(b, "/// Params of method `%s`, by name.\n", m.Name)
+	if m.Doc != "" {
+		b.WriteString("///\n")
+		writeDoc(b, "", m.Doc)
+	}
+	var types []*model.TypeRef
+	for _, p := range m.Params {
+		types = append(types, p.Type)
+	}
+	b.WriteString(g.derives(g.typesEq(types...)))
+	b.WriteString("#[serde(deny_unknown_fields)]\n")
+	g.writeStruct(b, inputName(m), nil, m.Params)
+	b.WriteString("\n")
+
+	fmt.Fprintf(b, "/// Result of method `%s`", m.Name)
+	switch {
+	case m.Result == nil:
+		b.WriteString(": none (JSON null).\n")
+	default:
+		b.WriteString(".\n")
+		if m.ResultDoc != "" {
+			b.WriteString("///\n")
+			writeDoc(b, "", m.ResultDoc)
+		}
+	}
+	switch {
+	case m.Result == nil:
+		fmt.Fprintf(b, "pub type %s = ();\n", outputName(m))
+	case resultNewtype(m):
+		b.WriteString(g.derives(g.typesEq(m.Result)))
+		b.WriteString("#[serde(transparent)]\n")
+		fmt.Fprintf(b, "pub struct %s(#[serde(with = \"oschema_base64\")] pub %s);\n", outputName(m), g.rustType(m.Result))
+	default:
+		fmt.Fprintf(b, "pub type %s = %s;\n", outputName(m), g.rustType(m.Result))
+	}
+}

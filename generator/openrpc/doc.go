@@ -1,0 +1,112 @@
+// Package openrpc writes an OpenRPC 1.3 document for a service (Generate)
+// and imports OpenRPC 1.0 to 1.3 documents into the model (Import), for
+// services only known from rpc.discover.
+//
+// # The document Generate writes
+//
+// One document per service, 2-space indented, trailing newline, keys in
+// model order (never a Go map's):
+//
+//   - "openrpc": "1.3.2"; "info": title = service name, description =
+//     service doc, version = service version.
+//   - "x-oschema-source" (schema path), "x-oschema-schema" (schema name),
+//     "x-oschema-model" (model hash) at top level, where the meta-schema
+//     allows x- extensions.
+//   - "methods" in model order, "paramStructure": "by-name". Params are
+//     content descriptors (name, description, "required": true unless
+//     optional, schema). The result is named "result". A method without a
+//     result gets the schema {"type": "null"}: in OpenRPC 1.3 a method
+//     without "result" is a notification, but ours answer (with null).
+//   - Errors: every application error of the service is an entry of
+//     components.errors keyed by its name ({code, message}; message = the
+//     doc's first line, or the name), and every method lists them all as
+//     $refs. Error objects allow no extensions, so when the doc differs
+//     from the message it travels in the top-level "x-oschema-error-docs"
+//     (name -> doc).
+//   - components.schemas: every decl of the schema, in model order.
+//     Records: {"type": "object", "description", "properties", "required"
+//     (in field order)}; enums: {"type": "string", "enum"}; field types as
+//     in design.md's mapping table, a field's doc as the description of
+//     its property schema.
+//
+// What plain JSON Schema cannot say is carried in x-oschema-* keys, so
+// that Import(Generate(m)) has the same Canonical() as m:
+// "x-oschema-index" (on a property or param), "x-oschema-rootobject"
+// (true on a record; the decl name on a CRUD method, with
+// "x-oschema-crud" = the operation), "x-oschema-origin" (import path of
+// a decl), "x-oschema-enum-docs" (value -> doc).
+//
+// # What Import accepts
+//
+// Names are kept as the document spells them (wire names): method
+// "service.start", field "currentLogs". Each must convert to an
+// identifier (names.Snake for methods, params and fields; names.Pascal for
+// schema keys, error keys and enum values: ASCII letter first, then
+// letters, digits, "_") and be unique among its siblings after conversion,
+// else the error names the pointers of both. Decl names are
+// names.Pascal(key) of components.schemas, refs follow. The service is
+// names.Pascal(info.title) with non-alphanumerics as word breaks ("Zinit
+// JSON-RPC API" -> "ZinitJsonRpcApi"); the schema name is
+// x-oschema-schema, else names.Snake(service). Methods named "rpc.*" are
+// skipped (JSON-RPC reserves them; servers answer rpc.discover
+// themselves). "paramStructure": "by-position" is rejected.
+//
+// JSON Schema to model:
+//
+//	{"type": "string"}                          str
+//	  "format": "date-time"                     otime
+//	  "contentEncoding": "base64", or
+//	  "format": "byte"                          bytes
+//	  "enum": [strings]                         enum decl
+//	{"type": "boolean"}                         bool
+//	{"type": "integer"}                         i64; u64 if "minimum" >= 0
+//	  "format": "int32" (int8, int16)           i32; u32 if "minimum" >= 0
+//	  "format": "int64" (int)                   i64; u64 if "minimum" >= 0
+//	  "format": "uint32" (uint8, uint16)        u32
+//	  "format": "uint64" (uint)                 u64
+//	{"type": "number"}                          f64; "format": "float" f32
+//	{}, true, no "type"                         any
+//	{"type": "array", "items": T}               [T] (no items: [any])
+//	{"type": "object", "additionalProperties": T}  {str: T}
+//	{"type": "object"} (nothing else)           {str: any}
+//	{"type": "object", "properties": ...}       record decl ("required"
+//	                                            lists the non-optional
+//	                                            fields; additionalProperties
+//	                                            may be true/false)
+//	{"$ref": "#/components/schemas/X"}          the decl X, or X's type
+//	                                            when X is neither a record
+//	                                            nor an enum (an alias)
+//	{"$ref": "#/components/contentDescriptors/X"}  X's schema; also a whole
+//	                                            param or result
+//	oneOf/anyOf [T, {"type": "null"}],
+//	"type": [T, "null"], "nullable": true       T, and the field or param
+//	                                            is optional
+//
+// A type missing "type" is inferred from "properties"/"additionalProperties"
+// (object), "items" (array) or "enum" (string). Annotations (title,
+// description, default, examples, deprecated, ...) and validation keywords
+// the model has no place for (minLength, pattern, maximum, ...) are
+// ignored; "description" becomes the doc of the decl, field or param.
+//
+// Inline records and enums become decls with derived names: param p of
+// method m: Pascal(m)+"Params"+Pascal(p); the result: Pascal(m)+"Result";
+// a property f of decl D: D+Pascal(f); list elements: +"Item"; map values:
+// +"Value". A name already taken gets "2", "3", ... Decls are ordered:
+// components.schemas in document order, then derived decls in order of
+// discovery (components first, then methods).
+//
+// Errors: components.errors keyed by name, then errors written inline in
+// methods (named Pascal(message), else "Error<code>"); the first
+// definition of a code wins. Codes -32768..-32100 are JSON-RPC's own and
+// are skipped. A method without "result" has no result, as does
+// {"type": "null"}.
+//
+// Rejected, with the JSON pointer of the offending value: allOf, not,
+// if/then/else, const, patternProperties, propertyNames, dependencies,
+// prefixItems, additionalItems, contains, discriminator, nested
+// definitions/$defs, unknown keywords, oneOf/anyOf other than [T, null],
+// type unions, non-string enums, tuples (items as an array), external or
+// deep $refs, alias cycles without a record, nullable list elements or map
+// values, a nullable result, a schema beside "properties" in
+// additionalProperties, duplicate JSON keys and invalid JSON (line:col).
+package openrpc

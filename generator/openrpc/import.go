@@ -1,0 +1,1093 @@
+package openrpc
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/names"
+)
+
+// Import reads an OpenRPC 1.0 to 1.3 document into a model with one
+// service. path names the document in error messages and becomes the
+// schema's Path; it should be workspace-relative. The constructs accepted
+// and what they become are listed in the package documentation; anything
+// else is an error naming the JSON pointer of the offending value, e.g.
+// "openrpc.json: #/methods/3/params/0/schema/allOf: ...".
+func Import(path string, data []byte) (*model.Schema, error) {
+	root, err := parseJSON(data)
+	if err != nil {
+		if _, ok := err.(*pointerError); ok {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		return nil, fmt.Errorf("%s:%v", path, err)
+	}
+	im := &importer{
+		path:      path,
+		root:      root,
+		comps:     map[string]*component{},
+		declNames: map[string]string{},
+		cdBusy:    map[string]bool{},
+	}
+	s, err := im.run()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return s, nil
+}
+
+// component is an entry of components.schemas being resolved.
+type component struct {
+	key      string
+	name     string // names.Pascal(key)
+	index    int    // position in components.schemas
+	ptr      string
+	schema   *value
+	state    int // 0 unvisited, 1 resolving, 2 done
+	t        *model.TypeRef
+	nullable bool
+}
+
+type importer struct {
+	path      string
+	root      *value
+	s         *model.Schema
+	comps     map[string]*component
+	declNames map[string]string   // decl name -> JSON pointer that claimed it
+	declOrder map[*model.Decl]int // component index, or -1 for derived decls
+	derived   []*model.Decl       // derived decls in creation order
+	cdBusy    map[string]bool     // content descriptors being resolved
+}
+
+func (im *importer) run() (*model.Schema, error) {
+	root := im.root
+	if !root.isObject() {
+		return nil, errAt("#", "an OpenRPC document must be a JSON object, not %s", root.kind)
+	}
+	ver := root.get("openrpc")
+	if ver == nil {
+		return nil, errAt("#", `missing "openrpc" (the specification version)`)
+	}
+	if !ver.isString() {
+		return nil, errAt("#/openrpc", "must be a string, not %s", ver.kind)
+	}
+	if !supportedVersion(ver.s) {
+		return nil, errAt("#/openrpc", "unsupported OpenRPC version %q (supported: 1.0 to 1.3)", ver.s)
+	}
+	info := root.get("info")
+	if !info.isObject() {
+		return nil, errAt("#/info", "missing or not an object")
+	}
+	title, err := optString(info, "title", "#/info")
+	if err != nil {
+		return nil, err
+	}
+	if title == "" {
+		return nil, errAt("#/info/title", "missing or empty: the service is named after it")
+	}
+	svc := &model.Service{Name: serviceName(title)}
+	if svc.Doc, err = optString(info, "description", "#/info"); err != nil {
+		return nil, err
+	}
+	if svc.Version, err = optString(info, "version", "#/info"); err != nil {
+		return nil, err
+	}
+	if svc.Version == "" {
+		svc.Version = "1.0.0"
+	}
+
+	s := &model.Schema{Path: im.path, Files: []string{im.path}, Services: []*model.Service{svc}}
+	im.s = s
+	if s.Name, err = optString(root, "x-oschema-schema", "#"); err != nil {
+		return nil, err
+	}
+	if s.Name == "" {
+		s.Name = names.Snake(svc.Name)
+	}
+
+	if err := im.components(); err != nil {
+		return nil, err
+	}
+	if err := im.errors(svc); err != nil {
+		return nil, err
+	}
+	if err := im.methods(svc); err != nil {
+		return nil, err
+	}
+	im.orderDecls()
+
+	origins := map[string]bool{}
+	for _, d := range s.Decls {
+		if d.Origin != "" && !origins[d.Origin] {
+			origins[d.Origin] = true
+			s.Imports = append(s.Imports, d.Origin)
+		}
+	}
+	sort.Strings(s.Imports)
+	return s, nil
+}
+
+func supportedVersion(v string) bool {
+	for _, p := range []string{"1.0.", "1.1.", "1.2.", "1.3."} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceName turns a free-text info.title into a PascalCase service name:
+// "Zinit JSON-RPC API" -> "ZinitJsonRpcApi".
+func serviceName(title string) string {
+	clean := strings.Map(func(r rune) rune {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return r
+		}
+		return ' '
+	}, title)
+	name := names.Pascal(clean)
+	if name == "" || !unicode.IsLetter(rune(name[0])) {
+		name = "Service" + name
+	}
+	return name
+}
+
+// validIdent reports whether a converted name is usable as an identifier
+// in every target language (after keyword escaping).
+func validIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case i > 0 && (r == '_' || (r >= '0' && r <= '9')):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func optString(obj *value, key, ptr string) (string, error) {
+	v := obj.get(key)
+	if v == nil {
+		return "", nil
+	}
+	if !v.isString() {
+		return "", errAt(ptr+"/"+escapePointer(key), "must be a string, not %s", v.kind)
+	}
+	return v.s, nil
+}
+
+func optBool(obj *value, key, ptr string) (bool, error) {
+	v := obj.get(key)
+	if v == nil {
+		return false, nil
+	}
+	if v.kind != vBool {
+		return false, errAt(ptr+"/"+escapePointer(key), "must be a boolean, not %s", v.kind)
+	}
+	return v.b, nil
+}
+
+// docOf is the description of an object, else its summary.
+func docOf(obj *value, ptr string) (string, error) {
+	d, err := optString(obj, "description", ptr)
+	if err != nil || d != "" {
+		return d, err
+	}
+	return optString(obj, "summary", ptr)
+}
+
+// components claims the decl names of components.schemas and resolves
+// every entry, so unused records and enums still become decls.
+func (im *importer) components() error {
+	im.declOrder = map[*model.Decl]int{}
+	comps := im.root.get("components")
+	if comps == nil {
+		return nil
+	}
+	if !comps.isObject() {
+		return errAt("#/components", "must be an object, not %s", comps.kind)
+	}
+	for _, kind := range []string{"schemas", "contentDescriptors", "errors"} {
+		if v := comps.get(kind); v != nil && !v.isObject() {
+			return errAt("#/components/"+kind, "must be an object, not %s", v.kind)
+		}
+	}
+	schemas := comps.get("schemas")
+	if schemas == nil {
+		return nil
+	}
+	for i, key := range schemas.keys {
+		ptr := "#/components/schemas/" + escapePointer(key)
+		name := names.Pascal(key)
+		if !validIdent(name) {
+			return errAt(ptr, "schema name %q does not convert to an identifier (names.Pascal gives %q)", key, name)
+		}
+		if prev, ok := im.declNames[name]; ok {
+			return errAt(ptr, "schema name %q collides with %s: both become %q", key, prev, name)
+		}
+		im.declNames[name] = ptr
+		im.comps[key] = &component{key: key, name: name, index: i, ptr: ptr, schema: schemas.fields[i]}
+	}
+	for _, key := range schemas.keys {
+		if _, _, err := im.resolveComponent(key, im.comps[key].ptr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) resolveComponent(key, refPtr string) (*model.TypeRef, bool, error) {
+	c := im.comps[key]
+	if c == nil {
+		return nil, false, errAt(refPtr, "no schema %q in #/components/schemas", key)
+	}
+	switch c.state {
+	case 2:
+		return c.t, c.nullable, nil
+	case 1:
+		if c.t != nil { // a record or enum refers to itself: fine
+			return c.t, c.nullable, nil
+		}
+		return nil, false, errAt(refPtr, "%s refers to itself without a record in between (an infinite type)", c.ptr)
+	}
+	c.state = 1
+	t, nullable, err := im.convert(c.schema, c.ptr, c.name, c, false)
+	if err != nil {
+		return nil, false, err
+	}
+	c.t, c.nullable, c.state = t, nullable, 2
+	return t, nullable, nil
+}
+
+// newDecl creates a decl for a record or enum schema at ptr: the
+// component's own decl, or a derived one named after hint.
+func (im *importer) newDecl(kind model.DeclKind, s *value, ptr, hint string, comp *component, nullable bool) (*model.Decl, error) {
+	d := &model.Decl{Kind: kind}
+	var err error
+	if d.Doc, err = docOf(s, ptr); err != nil {
+		return nil, err
+	}
+	if d.Origin, err = optString(s, "x-oschema-origin", ptr); err != nil {
+		return nil, err
+	}
+	if d.RootObject, err = optBool(s, "x-oschema-rootobject", ptr); err != nil {
+		return nil, err
+	}
+	if comp != nil {
+		d.Name = comp.name
+		im.declOrder[d] = comp.index
+		comp.t, comp.nullable = model.Ref(d), nullable
+	} else {
+		d.Name = hint
+		for n := 2; im.declNames[d.Name] != ""; n++ {
+			d.Name = hint + strconv.Itoa(n)
+		}
+		im.declNames[d.Name] = ptr
+		im.declOrder[d] = -1
+		im.derived = append(im.derived, d)
+	}
+	im.s.Decls = append(im.s.Decls, d)
+	return d, nil
+}
+
+// orderDecls puts the decls of components.schemas first, in document
+// order, then the decls derived from inline schemas, in order of creation.
+func (im *importer) orderDecls() {
+	var comps []*model.Decl
+	for _, d := range im.s.Decls {
+		if im.declOrder[d] >= 0 {
+			comps = append(comps, d)
+		}
+	}
+	sort.SliceStable(comps, func(i, j int) bool { return im.declOrder[comps[i]] < im.declOrder[comps[j]] })
+	im.s.Decls = append(comps, im.derived...)
+}
+
+// Keywords a schema may carry that change nothing in the model:
+// annotations, and validation keywords the model has no place for.
+var ignoredKeywords = map[string]bool{
+	"title": true, "description": true, "default": true, "examples": true,
+	"example": true, "deprecated": true, "readOnly": true, "writeOnly": true,
+	"$comment": true, "$schema": true, "$id": true, "summary": true,
+	"minimum": true, "maximum": true, "exclusiveMinimum": true,
+	"exclusiveMaximum": true, "multipleOf": true, "minLength": true,
+	"maxLength": true, "pattern": true, "minItems": true, "maxItems": true,
+	"uniqueItems": true, "minProperties": true, "maxProperties": true,
+	"contentMediaType": true, "format": true, "contentEncoding": true,
+}
+
+// structuralKeywords are the keywords the importer maps to types.
+var structuralKeywords = map[string]bool{
+	"type": true, "enum": true, "items": true, "properties": true,
+	"required": true, "additionalProperties": true, "$ref": true,
+	"oneOf": true, "anyOf": true, "nullable": true,
+}
+
+// rejectedKeywords are JSON Schema keywords with no oschema equivalent,
+// with the reason given in the error.
+var rejectedKeywords = map[string]string{
+	"allOf":                 "schema composition has no oschema type",
+	"not":                   "negated schemas have no oschema type",
+	"if":                    "conditional schemas have no oschema type",
+	"then":                  "conditional schemas have no oschema type",
+	"else":                  "conditional schemas have no oschema type",
+	"patternProperties":     "a map's keys cannot be constrained",
+	"propertyNames":         "a map's keys cannot be constrained",
+	"dependencies":          "field dependencies have no oschema type",
+	"dependentSchemas":      "field dependencies have no oschema type",
+	"dependentRequired":     "field dependencies have no oschema type",
+	"prefixItems":           "tuples have no oschema type",
+	"additionalItems":       "tuples have no oschema type",
+	"contains":              "array constraints on elements are not supported",
+	"unevaluatedProperties": "unevaluated properties are not supported",
+	"unevaluatedItems":      "unevaluated items are not supported",
+	"const":                 "constant values have no oschema type (use a one-value enum)",
+	"definitions":           "nested definitions are not supported (use #/components/schemas)",
+	"$defs":                 "nested definitions are not supported (use #/components/schemas)",
+	"discriminator":         "tagged unions have no oschema type",
+}
+
+func isExtension(k string) bool { return strings.HasPrefix(k, "x-") }
+
+// checkKeywords rejects keywords the importer cannot map.
+func checkKeywords(s *value, ptr string) error {
+	for _, k := range s.keys {
+		if isExtension(k) || ignoredKeywords[k] || structuralKeywords[k] {
+			continue
+		}
+		kp := ptr + "/" + escapePointer(k)
+		if why, ok := rejectedKeywords[k]; ok {
+			return errAt(kp, "%s is not supported: %s", k, why)
+		}
+		return errAt(kp, "unknown JSON Schema keyword %q", k)
+	}
+	return nil
+}
+
+// onlyAnnotations rejects keywords next to a $ref or a oneOf/anyOf that
+// would constrain it further.
+func onlyAnnotations(s *value, ptr, what string) error {
+	for _, k := range s.keys {
+		if k == what || isExtension(k) || k == "nullable" {
+			continue
+		}
+		switch k {
+		case "title", "description", "default", "examples", "example", "deprecated",
+			"readOnly", "writeOnly", "$comment", "summary":
+			continue
+		}
+		return errAt(ptr+"/"+escapePointer(k), "%s next to %s is not supported", k, what)
+	}
+	return nil
+}
+
+// convert maps the schema s at ptr to a type. hint names a decl derived
+// from an inline record or enum; comp is set when s is the whole schema of
+// a component (whose decl then takes the component's name). The boolean
+// result reports that null is allowed (oneOf [T, null], type [T, "null"],
+// nullable: true).
+func (im *importer) convert(s *value, ptr, hint string, comp *component, outerNull bool) (*model.TypeRef, bool, error) {
+	if s.kind == vBool {
+		if s.b {
+			return model.Scalar(model.KindAny), false, nil
+		}
+		return nil, false, errAt(ptr, "the schema false accepts no value")
+	}
+	if !s.isObject() {
+		return nil, false, errAt(ptr, "a schema must be an object or a boolean, not %s", s.kind)
+	}
+	if err := checkKeywords(s, ptr); err != nil {
+		return nil, false, err
+	}
+	nullable, err := optBool(s, "nullable", ptr)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, kw := range []string{"oneOf", "anyOf"} {
+		alts := s.get(kw)
+		if alts == nil {
+			continue
+		}
+		inner, innerPtr, err := nullAlternative(alts, ptr+"/"+kw)
+		if err != nil {
+			return nil, false, err
+		}
+		if err := onlyAnnotations(s, ptr, kw); err != nil {
+			return nil, false, err
+		}
+		t, _, err := im.convert(inner, innerPtr, hint, comp, true)
+		return t, true, err
+	}
+	if ref := s.get("$ref"); ref != nil {
+		if err := onlyAnnotations(s, ptr, "$ref"); err != nil {
+			return nil, false, err
+		}
+		t, n, err := im.ref(ref, ptr+"/$ref")
+		return t, n || nullable, err
+	}
+	typ, typeNull, err := typeOf(s, ptr)
+	if err != nil {
+		return nil, false, err
+	}
+	nullable = nullable || typeNull
+	if e := s.get("enum"); e != nil {
+		if typ != "string" {
+			return nil, false, errAt(ptr+"/enum", "only string enums are supported")
+		}
+		t, err := im.enum(s, e, ptr, hint, comp, nullable || outerNull)
+		return t, nullable, err
+	}
+	format, err := optString(s, "format", ptr)
+	if err != nil {
+		return nil, false, err
+	}
+	switch typ {
+	case "":
+		return model.Scalar(model.KindAny), nullable, nil
+	case "string":
+		encoding, err := optString(s, "contentEncoding", ptr)
+		if err != nil {
+			return nil, false, err
+		}
+		switch {
+		case format == "date-time":
+			return model.Scalar(model.KindOtime), nullable, nil
+		case encoding == "base64" || format == "byte":
+			return model.Scalar(model.KindBytes), nullable, nil
+		}
+		return model.Scalar(model.KindStr), nullable, nil
+	case "boolean":
+		return model.Scalar(model.KindBool), nullable, nil
+	case "integer":
+		unsigned := false
+		if m := s.get("minimum"); m != nil {
+			if m.kind != vNumber {
+				return nil, false, errAt(ptr+"/minimum", "must be a number, not %s", m.kind)
+			}
+			f, err := strconv.ParseFloat(m.s, 64)
+			unsigned = err == nil && f >= 0
+		}
+		return model.Scalar(integerKind(format, unsigned)), nullable, nil
+	case "number":
+		if format == "float" {
+			return model.Scalar(model.KindF32), nullable, nil
+		}
+		return model.Scalar(model.KindF64), nullable, nil
+	case "array":
+		items := s.get("items")
+		if items == nil {
+			return model.ListOf(model.Scalar(model.KindAny)), nullable, nil
+		}
+		if items.kind == vArray {
+			return nil, false, errAt(ptr+"/items", "tuples (items as an array) have no oschema type")
+		}
+		elem, err := im.element(items, ptr+"/items", hint+"Item")
+		if err != nil {
+			return nil, false, err
+		}
+		return model.ListOf(elem), nullable, nil
+	case "object":
+		ap := s.get("additionalProperties")
+		if s.get("properties") != nil || (ap != nil && ap.kind == vBool && !ap.b) {
+			d, err := im.record(s, ptr, hint, comp, nullable || outerNull)
+			if err != nil {
+				return nil, false, err
+			}
+			return model.Ref(d), nullable, nil
+		}
+		if ap == nil || (ap.kind == vBool && ap.b) {
+			return model.MapOf(model.Scalar(model.KindAny)), nullable, nil
+		}
+		elem, err := im.element(ap, ptr+"/additionalProperties", hint+"Value")
+		if err != nil {
+			return nil, false, err
+		}
+		return model.MapOf(elem), nullable, nil
+	case "null":
+		return nil, false, errAt(ptr, `the type "null" is only allowed as a method's whole result (no result)`)
+	}
+	return nil, false, errAt(ptr+"/type", "unknown type %q", typ)
+}
+
+// element converts a list element or map value, which cannot be null.
+func (im *importer) element(s *value, ptr, hint string) (*model.TypeRef, error) {
+	t, nullable, err := im.convert(s, ptr, hint, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	if nullable {
+		return nil, errAt(ptr, "nullable list elements and map values have no oschema type")
+	}
+	return t, nil
+}
+
+func integerKind(format string, unsigned bool) model.Kind {
+	switch format {
+	case "uint32", "uint16", "uint8":
+		return model.KindU32
+	case "uint64", "uint":
+		return model.KindU64
+	case "int32", "int16", "int8":
+		if unsigned {
+			return model.KindU32
+		}
+		return model.KindI32
+	}
+	if unsigned {
+		return model.KindU64
+	}
+	return model.KindI64
+}
+
+// typeOf returns the schema's type, "" for any, inferring it from the
+// keywords present when "type" is missing; null in a type array is
+// reported as nullable.
+func typeOf(s *value, ptr string) (string, bool, error) {
+	t := s.get("type")
+	switch {
+	case t == nil:
+		switch {
+		case s.get("properties") != nil || s.get("additionalProperties") != nil:
+			return "object", false, nil
+		case s.get("items") != nil:
+			return "array", false, nil
+		case s.get("enum") != nil:
+			return "string", false, nil
+		}
+		return "", false, nil
+	case t.isString():
+		return t.s, false, nil
+	case t.kind == vArray:
+		var types []string
+		null := false
+		for i, e := range t.arr {
+			if !e.isString() {
+				return "", false, errAt(fmt.Sprintf("%s/type/%d", ptr, i), "must be a string, not %s", e.kind)
+			}
+			if e.s == "null" {
+				null = true
+			} else {
+				types = append(types, e.s)
+			}
+		}
+		switch len(types) {
+		case 0:
+			if null {
+				return "null", false, nil
+			}
+			return "", false, errAt(ptr+"/type", "an empty type array accepts no value")
+		case 1:
+			return types[0], null, nil
+		}
+		return "", false, errAt(ptr+"/type", "a union of types (%s) has no oschema type", strings.Join(types, ", "))
+	}
+	return "", false, errAt(ptr+"/type", "must be a string or an array of strings, not %s", t.kind)
+}
+
+// nullAlternative accepts oneOf/anyOf [T, {"type": "null"}] in either
+// order and returns T.
+func nullAlternative(alts *value, ptr string) (*value, string, error) {
+	const want = `only [T, {"type": "null"}] (an optional T) is supported`
+	if alts.kind != vArray {
+		return nil, "", errAt(ptr, "must be an array, not %s", alts.kind)
+	}
+	if len(alts.arr) != 2 {
+		return nil, "", errAt(ptr, "%d alternatives: %s", len(alts.arr), want)
+	}
+	for i := 0; i < 2; i++ {
+		if isNullSchema(alts.arr[i]) {
+			other := 1 - i
+			return alts.arr[other], fmt.Sprintf("%s/%d", ptr, other), nil
+		}
+	}
+	return nil, "", errAt(ptr, "no alternative is null: %s", want)
+}
+
+// isNullSchema reports whether s is {"type": "null"} (annotations aside).
+func isNullSchema(s *value) bool {
+	if !s.isObject() {
+		return false
+	}
+	t := s.get("type")
+	if t == nil {
+		return false
+	}
+	if t.isString() {
+		return t.s == "null"
+	}
+	return t.kind == vArray && len(t.arr) == 1 && t.arr[0].isString() && t.arr[0].s == "null"
+}
+
+// ref resolves a $ref to a component schema or content descriptor.
+func (im *importer) ref(ref *value, ptr string) (*model.TypeRef, bool, error) {
+	if !ref.isString() {
+		return nil, false, errAt(ptr, "must be a string, not %s", ref.kind)
+	}
+	if key, ok := componentKey(ref.s, "schemas"); ok {
+		return im.resolveComponent(key, ptr)
+	}
+	if key, ok := componentKey(ref.s, "contentDescriptors"); ok {
+		cd, cdPtr, err := im.contentDescriptor(key, ptr)
+		if err != nil {
+			return nil, false, err
+		}
+		schema := cd.get("schema")
+		if schema == nil {
+			return nil, false, errAt(cdPtr, `missing "schema"`)
+		}
+		if im.cdBusy[key] {
+			return nil, false, errAt(ptr, "%s refers to itself (an infinite type)", cdPtr)
+		}
+		im.cdBusy[key] = true
+		defer delete(im.cdBusy, key)
+		return im.convert(schema, cdPtr+"/schema", names.Pascal(key), nil, false)
+	}
+	if !strings.HasPrefix(ref.s, "#") {
+		return nil, false, errAt(ptr, "external $ref %q is not supported: the document must be self-contained", ref.s)
+	}
+	return nil, false, errAt(ptr, "unsupported $ref %q: only #/components/schemas/<name> and #/components/contentDescriptors/<name> are supported", ref.s)
+}
+
+// componentKey returns X of "#/components/<kind>/X".
+func componentKey(ref, kind string) (string, bool) {
+	prefix := "#/components/" + kind + "/"
+	if !strings.HasPrefix(ref, prefix) {
+		return "", false
+	}
+	key := ref[len(prefix):]
+	if key == "" || strings.Contains(key, "/") {
+		return "", false
+	}
+	return unescapePointer(key), true
+}
+
+// contentDescriptor returns #/components/contentDescriptors/key.
+func (im *importer) contentDescriptor(key, refPtr string) (*value, string, error) {
+	cds := im.root.get("components").get("contentDescriptors")
+	cd := cds.get(key)
+	if cd == nil {
+		return nil, "", errAt(refPtr, "no content descriptor %q in #/components/contentDescriptors", key)
+	}
+	ptr := "#/components/contentDescriptors/" + escapePointer(key)
+	if !cd.isObject() {
+		return nil, "", errAt(ptr, "must be an object, not %s", cd.kind)
+	}
+	if cd.get("$ref") != nil {
+		return nil, "", errAt(ptr+"/$ref", "a content descriptor that is itself a $ref is not supported")
+	}
+	return cd, ptr, nil
+}
+
+func (im *importer) enum(s, e *value, ptr, hint string, comp *component, nullable bool) (*model.TypeRef, error) {
+	ep := ptr + "/enum"
+	if e.kind != vArray {
+		return nil, errAt(ep, "must be an array, not %s", e.kind)
+	}
+	if len(e.arr) == 0 {
+		return nil, errAt(ep, "an empty enum accepts no value")
+	}
+	docs := s.get("x-oschema-enum-docs")
+	if docs != nil && !docs.isObject() {
+		return nil, errAt(ptr+"/x-oschema-enum-docs", "must be an object, not %s", docs.kind)
+	}
+	seen := map[string]string{}
+	var values []*model.EnumValue
+	for i, v := range e.arr {
+		vp := fmt.Sprintf("%s/%d", ep, i)
+		if !v.isString() {
+			return nil, errAt(vp, "enum value %s is a %s: only string enums are supported", compact(v), v.kind)
+		}
+		id := names.Pascal(v.s)
+		if !validIdent(id) {
+			return nil, errAt(vp, "enum value %q does not convert to an identifier (names.Pascal gives %q)", v.s, id)
+		}
+		if prev, ok := seen[id]; ok {
+			return nil, errAt(vp, "enum value %q collides with %s: both become %q", v.s, prev, id)
+		}
+		seen[id] = vp
+		ev := &model.EnumValue{Value: v.s}
+		if dv := docs.get(v.s); dv != nil {
+			if !dv.isString() {
+				return nil, errAt(ptr+"/x-oschema-enum-docs/"+escapePointer(v.s), "must be a string, not %s", dv.kind)
+			}
+			ev.Doc = dv.s
+		}
+		values = append(values, ev)
+	}
+	d, err := im.newDecl(model.DeclEnum, s, ptr, hint, comp, nullable)
+	if err != nil {
+		return nil, err
+	}
+	d.Values = values
+	return model.Ref(d), nil
+}
+
+// compact renders a scalar JSON value for an error message.
+func compact(v *value) string {
+	switch v.kind {
+	case vNull:
+		return "null"
+	case vBool:
+		return strconv.FormatBool(v.b)
+	case vNumber:
+		return v.s
+	case vString:
+		return strconv.Quote(v.s)
+	}
+	return v.kind.String()
+}
+
+func (im *importer) record(s *value, ptr, hint string, comp *component, nullable bool) (*model.Decl, error) {
+	props := s.get("properties")
+	if props == nil {
+		props = newObject()
+	}
+	if !props.isObject() {
+		return nil, errAt(ptr+"/properties", "must be an object, not %s", props.kind)
+	}
+	if ap := s.get("additionalProperties"); ap != nil && ap.kind != vBool {
+		return nil, errAt(ptr+"/additionalProperties", "a schema next to properties has no oschema type (a record has fixed fields)")
+	}
+	required := map[string]bool{}
+	if r := s.get("required"); r != nil {
+		if r.kind != vArray {
+			return nil, errAt(ptr+"/required", "must be an array, not %s", r.kind)
+		}
+		for i, e := range r.arr {
+			rp := fmt.Sprintf("%s/required/%d", ptr, i)
+			if !e.isString() {
+				return nil, errAt(rp, "must be a string, not %s", e.kind)
+			}
+			if props.get(e.s) == nil {
+				return nil, errAt(rp, "required property %q is not in properties", e.s)
+			}
+			required[e.s] = true
+		}
+	}
+	d, err := im.newDecl(model.DeclRecord, s, ptr, hint, comp, nullable)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]string{}
+	for i, name := range props.keys {
+		fp := ptr + "/properties/" + escapePointer(name)
+		if err := checkName(seen, name, fp, "property"); err != nil {
+			return nil, err
+		}
+		fs := props.fields[i]
+		t, fnull, err := im.convert(fs, fp, d.Name+names.Pascal(name), nil, false)
+		if err != nil {
+			return nil, err
+		}
+		f := &model.Field{Name: name, Type: t, Optional: !required[name] || fnull}
+		if fs.isObject() {
+			if f.Doc, err = optString(fs, "description", fp); err != nil {
+				return nil, err
+			}
+			if f.Index, err = optBool(fs, "x-oschema-index", fp); err != nil {
+				return nil, err
+			}
+		}
+		d.Fields = append(d.Fields, f)
+	}
+	return d, nil
+}
+
+// checkName checks that a wire name converts to a snake_case identifier
+// unique among its siblings (seen maps identifiers to pointers).
+func checkName(seen map[string]string, name, ptr, what string) error {
+	id := names.Snake(name)
+	if !validIdent(id) {
+		return errAt(ptr, "%s name %q does not convert to an identifier (names.Snake gives %q)", what, name, id)
+	}
+	if prev, ok := seen[id]; ok {
+		return errAt(ptr, "%s name %q collides with %s: both become %q", what, name, prev, id)
+	}
+	seen[id] = ptr
+	return nil
+}
+
+// errors collects the service's application errors: components.errors in
+// document order, then errors written inline in methods, first use wins
+// per code. Codes -32768..-32100 are JSON-RPC's own and are skipped.
+func (im *importer) errors(svc *model.Service) error {
+	docs := im.root.get("x-oschema-error-docs")
+	if docs != nil && !docs.isObject() {
+		return errAt("#/x-oschema-error-docs", "must be an object, not %s", docs.kind)
+	}
+	byName := map[string]string{}
+	byCode := map[int]string{}
+	add := func(e *value, ptr, key string) error {
+		if !e.isObject() {
+			return errAt(ptr, "an error must be an object, not %s", e.kind)
+		}
+		cv := e.get("code")
+		if cv == nil || cv.kind != vNumber {
+			return errAt(ptr+"/code", "missing or not a number")
+		}
+		code, err := strconv.Atoi(cv.s)
+		if err != nil || code < math.MinInt32 || code > math.MaxInt32 {
+			return errAt(ptr+"/code", "%s is not a 32-bit integer", cv.s)
+		}
+		msg, err := optString(e, "message", ptr)
+		if err != nil {
+			return err
+		}
+		if prev, ok := byCode[code]; ok {
+			if key != "" {
+				return errAt(ptr, "error code %d is also %s", code, prev)
+			}
+			return nil
+		}
+		if code >= -32768 && code <= -32100 {
+			return nil
+		}
+		byCode[code] = ptr
+		def := &model.ErrorDef{Code: code, Doc: msg}
+		if key != "" {
+			def.Name = names.Pascal(key)
+			if !validIdent(def.Name) {
+				return errAt(ptr, "error name %q does not convert to an identifier (names.Pascal gives %q)", key, def.Name)
+			}
+			if prev, ok := byName[def.Name]; ok {
+				return errAt(ptr, "error name %q collides with %s: both become %q", key, prev, def.Name)
+			}
+			if dv := docs.get(key); dv != nil {
+				if !dv.isString() {
+					return errAt("#/x-oschema-error-docs/"+escapePointer(key), "must be a string, not %s", dv.kind)
+				}
+				def.Doc = dv.s
+			}
+		} else {
+			base := names.Pascal(strings.Map(func(r rune) rune {
+				if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+					return r
+				}
+				return ' '
+			}, msg))
+			if !validIdent(base) {
+				base = "Error" + strings.TrimPrefix(strconv.Itoa(code), "-")
+			}
+			def.Name = base
+			for n := 2; byName[def.Name] != ""; n++ {
+				def.Name = base + strconv.Itoa(n)
+			}
+		}
+		byName[def.Name] = ptr
+		svc.Errors = append(svc.Errors, def)
+		return nil
+	}
+	if ce := im.root.get("components").get("errors"); ce != nil {
+		for i, key := range ce.keys {
+			if err := add(ce.fields[i], "#/components/errors/"+escapePointer(key), key); err != nil {
+				return err
+			}
+		}
+	}
+	methods := im.root.get("methods")
+	if methods == nil || methods.kind != vArray {
+		return nil // reported by methods()
+	}
+	for i, m := range methods.arr {
+		errs := m.get("errors")
+		if errs == nil {
+			continue
+		}
+		ep := fmt.Sprintf("#/methods/%d/errors", i)
+		if errs.kind != vArray {
+			return errAt(ep, "must be an array, not %s", errs.kind)
+		}
+		for j, e := range errs.arr {
+			p := fmt.Sprintf("%s/%d", ep, j)
+			if r := e.get("$ref"); r != nil {
+				key, ok := "", r.isString()
+				if ok {
+					key, ok = componentKey(r.s, "errors")
+				}
+				if !ok || im.root.get("components").get("errors").get(key) == nil {
+					return errAt(p+"/$ref", "must refer to an entry of #/components/errors")
+				}
+				continue
+			}
+			if err := add(e, p, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var crudOps = map[string]bool{
+	"new": true, "get": true, "set": true, "delete": true, "list": true,
+	"list_full": true, "exists": true, "find": true,
+}
+
+func (im *importer) methods(svc *model.Service) error {
+	methods := im.root.get("methods")
+	if methods == nil {
+		return errAt("#", `missing "methods"`)
+	}
+	if methods.kind != vArray {
+		return errAt("#/methods", "must be an array, not %s", methods.kind)
+	}
+	seen := map[string]string{}
+	for i, mv := range methods.arr {
+		ptr := fmt.Sprintf("#/methods/%d", i)
+		if !mv.isObject() {
+			return errAt(ptr, "a method must be an object, not %s", mv.kind)
+		}
+		if mv.get("$ref") != nil {
+			return errAt(ptr+"/$ref", "a method that is a $ref is not supported")
+		}
+		name, err := optString(mv, "name", ptr)
+		if err != nil {
+			return err
+		}
+		if name == "" {
+			return errAt(ptr, `missing "name"`)
+		}
+		if strings.HasPrefix(name, "rpc.") {
+			continue // JSON-RPC reserves rpc.*; servers answer rpc.discover themselves
+		}
+		if err := checkName(seen, name, ptr+"/name", "method"); err != nil {
+			return err
+		}
+		m := &model.Method{Name: name}
+		if m.Doc, err = docOf(mv, ptr); err != nil {
+			return err
+		}
+		if ps, err := optString(mv, "paramStructure", ptr); err != nil {
+			return err
+		} else if ps == "by-position" {
+			return errAt(ptr+"/paramStructure", `"by-position" is not supported: oschema always sends params by name`)
+		}
+		if m.RootObject, err = optString(mv, "x-oschema-rootobject", ptr); err != nil {
+			return err
+		}
+		if m.CRUD, err = optString(mv, "x-oschema-crud", ptr); err != nil {
+			return err
+		}
+		if (m.RootObject == "") != (m.CRUD == "") || (m.CRUD != "" && !crudOps[m.CRUD]) {
+			return errAt(ptr, "x-oschema-rootobject %q and x-oschema-crud %q must both be set, to a decl and a CRUD operation", m.RootObject, m.CRUD)
+		}
+		if m.RootObject != "" && im.declNames[m.RootObject] == "" {
+			return errAt(ptr+"/x-oschema-rootobject", "no schema %q in #/components/schemas", m.RootObject)
+		}
+		if err := im.params(m, mv, ptr); err != nil {
+			return err
+		}
+		if err := im.result(m, mv, ptr); err != nil {
+			return err
+		}
+		svc.Methods = append(svc.Methods, m)
+	}
+	return nil
+}
+
+func (im *importer) params(m *model.Method, mv *value, ptr string) error {
+	params := mv.get("params")
+	if params == nil {
+		return nil
+	}
+	if params.kind != vArray {
+		return errAt(ptr+"/params", "must be an array, not %s", params.kind)
+	}
+	seen := map[string]string{}
+	for i, pv := range params.arr {
+		pp := fmt.Sprintf("%s/params/%d", ptr, i)
+		cd, cdPtr, err := im.descriptor(pv, pp)
+		if err != nil {
+			return err
+		}
+		name, err := optString(cd, "name", cdPtr)
+		if err != nil {
+			return err
+		}
+		if name == "" {
+			return errAt(cdPtr, `missing "name"`)
+		}
+		if err := checkName(seen, name, cdPtr+"/name", "param"); err != nil {
+			return err
+		}
+		schema := cd.get("schema")
+		if schema == nil {
+			return errAt(cdPtr, `missing "schema"`)
+		}
+		hint := names.Pascal(m.Name) + "Params" + names.Pascal(name)
+		t, nullable, err := im.convert(schema, cdPtr+"/schema", hint, nil, false)
+		if err != nil {
+			return err
+		}
+		required, err := optBool(cd, "required", cdPtr)
+		if err != nil {
+			return err
+		}
+		p := &model.Field{Name: name, Type: t, Optional: !required || nullable}
+		if p.Doc, err = docOf(cd, cdPtr); err != nil {
+			return err
+		}
+		if p.Index, err = optBool(cd, "x-oschema-index", cdPtr); err != nil {
+			return err
+		}
+		m.Params = append(m.Params, p)
+	}
+	return nil
+}
+
+// descriptor returns a content descriptor given inline or as a $ref to
+// #/components/contentDescriptors, with its pointer.
+func (im *importer) descriptor(v *value, ptr string) (*value, string, error) {
+	if !v.isObject() {
+		return nil, "", errAt(ptr, "a content descriptor must be an object, not %s", v.kind)
+	}
+	r := v.get("$ref")
+	if r == nil {
+		return v, ptr, nil
+	}
+	key, ok := "", r.isString()
+	if ok {
+		key, ok = componentKey(r.s, "contentDescriptors")
+	}
+	if !ok {
+		return nil, "", errAt(ptr+"/$ref", "must refer to an entry of #/components/contentDescriptors")
+	}
+	return im.contentDescriptor(key, ptr+"/$ref")
+}
+
+func (im *importer) result(m *model.Method, mv *value, ptr string) error {
+	rv := mv.get("result")
+	if rv == nil {
+		return nil // a notification in OpenRPC 1.3: no result
+	}
+	cd, cdPtr, err := im.descriptor(rv, ptr+"/result")
+	if err != nil {
+		return err
+	}
+	if m.ResultDoc, err = docOf(cd, cdPtr); err != nil {
+		return err
+	}
+	schema := cd.get("schema")
+	if schema == nil {
+		return errAt(cdPtr, `missing "schema"`)
+	}
+	if isNullSchema(schema) {
+		return nil
+	}
+	t, nullable, err := im.convert(schema, cdPtr+"/schema", names.Pascal(m.Name)+"Result", nil, false)
+	if err != nil {
+		return err
+	}
+	if nullable {
+		return errAt(cdPtr+"/schema", "a result that may be null has no oschema type; make the method return a record with an optional field")
+	}
+	m.Result = t
+	return nil
+}

@@ -1,0 +1,20 @@
+"""Providers of rules_oschema."""
+
+OschemaInfo = provider(
+    doc = "A schema: one directory of .oschema files and the schemas it imports.",
+    fields = {
+        "srcs": "depset of this schema's .oschema files",
+        "dir": "execroot-relative directory holding srcs (differs from import_path in external repositories)",
+        "import_path": "workspace-relative directory of the schema: what other schemas write in `import \"...\"`",
+        "label": "Label of the oschema_library, for error messages",
+        "transitive_srcs": "depset of the .oschema files of this schema and everything it imports",
+        "transitive_imports": "depset of \"import_path=dir\" strings of every schema in deps, transitively",
+    },
+)
+
+OschemaToolchainInfo = provider(
+    doc = "What an oschema toolchain provides: the generator.",
+    fields = {
+        "generator": "FilesToRunProvider of the oschema CLI",
+    },
+)
