@@ -23,9 +23,10 @@ const benchPackages = 1000
 // packages (two files each, each package importing its predecessor and
 // the package at half its index), with one Gazelle carrying both the
 // proto and the oschema extension. It reports the time of each and
-// oschema/proto, which should stay at or below 1.
+// oschema/proto, which should stay at or below 1. The runs are dominated by
+// file system work (reading sources, writing 1,000 BUILD files).
 //
-//	go test ./gazelle/oschema -run '^$' -bench OschemaVsProto -benchtime 5x
+//	go test ./gazelle/oschema -run '^$' -bench OschemaVsProto -benchtime 10x
 func BenchmarkGazelleOschemaVsProto(b *testing.B) {
 	root := b.TempDir()
 	osRoot := filepath.Join(root, "oschema_tree")
@@ -38,24 +39,38 @@ func BenchmarkGazelleOschemaVsProto(b *testing.B) {
 	log.SetOutput(io.Discard)
 	defer log.SetOutput(out)
 
-	var osTime, pbTime time.Duration
+	// The fastest of N runs is the least disturbed by other load on the
+	// machine; the two trees alternate going first.
+	var osBest, pbBest time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		removeBuildFiles(b, osRoot, pbRoot)
 		b.StartTimer()
-		osTime += timeRun(b, langs, osRoot)
-		pbTime += timeRun(b, langs, pbRoot)
+		var osTime, pbTime time.Duration
+		if i%2 == 0 {
+			osTime = timeRun(b, langs, osRoot)
+			pbTime = timeRun(b, langs, pbRoot)
+		} else {
+			pbTime = timeRun(b, langs, pbRoot)
+			osTime = timeRun(b, langs, osRoot)
+		}
+		if i == 0 || osTime < osBest {
+			osBest = osTime
+		}
+		if i == 0 || pbTime < pbBest {
+			pbBest = pbTime
+		}
 	}
 	b.StopTimer()
 	checkGenerated(b, osRoot, "oschema_library")
 	checkGenerated(b, pbRoot, "proto_library")
-	ratio := float64(osTime) / float64(pbTime)
-	b.ReportMetric(float64(osTime.Milliseconds())/float64(b.N), "oschema-ms/run")
-	b.ReportMetric(float64(pbTime.Milliseconds())/float64(b.N), "proto-ms/run")
+	ratio := float64(osBest) / float64(pbBest)
+	b.ReportMetric(float64(osBest.Microseconds())/1000, "oschema-ms")
+	b.ReportMetric(float64(pbBest.Microseconds())/1000, "proto-ms")
 	b.ReportMetric(ratio, "oschema/proto")
-	fmt.Printf("gazelle, %d packages: oschema %v/run, proto %v/run, ratio oschema/proto = %.2f\n",
-		benchPackages, osTime/time.Duration(b.N), pbTime/time.Duration(b.N), ratio)
+	fmt.Printf("gazelle, %d packages, best of %d: oschema %v, proto %v, ratio oschema/proto = %.2f\n",
+		benchPackages, b.N, osBest.Round(time.Millisecond), pbBest.Round(time.Millisecond), ratio)
 }
 
 func timeRun(b *testing.B, langs []language.Language, root string) time.Duration {

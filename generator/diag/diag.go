@@ -142,14 +142,46 @@ func (l List) Sorted() List {
 // files it was given.
 type Reporter struct {
 	files map[string][]byte
+	lines map[string][]int // start offsets of lines, computed on first use
 	List  List
 }
 
 // NewReporter returns a Reporter with no files.
-func NewReporter() *Reporter { return &Reporter{files: map[string][]byte{}} }
+func NewReporter() *Reporter {
+	return &Reporter{files: map[string][]byte{}, lines: map[string][]int{}}
+}
 
 // AddFile registers the source of path so diagnostics in it show the line.
-func (r *Reporter) AddFile(path string, src []byte) { r.files[path] = src }
+func (r *Reporter) AddFile(path string, src []byte) {
+	r.files[path] = src
+	delete(r.lines, path)
+}
+
+// line returns line n of file path, "" if unknown.
+func (r *Reporter) line(path string, n int) string {
+	src, ok := r.files[path]
+	if !ok || n <= 0 {
+		return ""
+	}
+	starts, ok := r.lines[path]
+	if !ok {
+		starts = []int{0}
+		for i, c := range src {
+			if c == '\n' {
+				starts = append(starts, i+1)
+			}
+		}
+		r.lines[path] = starts
+	}
+	if n > len(starts) {
+		return ""
+	}
+	end := len(src)
+	if n < len(starts) {
+		end = starts[n] - 1
+	}
+	return strings.TrimRight(string(src[starts[n-1]:end]), "\r")
+}
 
 // Errorf records a diagnostic at pos with a hint ("" for none).
 func (r *Reporter) Errorf(pos model.Pos, hint, format string, args ...interface{}) {
@@ -157,7 +189,7 @@ func (r *Reporter) Errorf(pos model.Pos, hint, format string, args ...interface{
 		Pos:    pos,
 		Msg:    fmt.Sprintf(format, args...),
 		Hint:   hint,
-		Source: SourceLine(r.files[pos.File], pos.Line),
+		Source: r.line(pos.File, pos.Line),
 	})
 }
 

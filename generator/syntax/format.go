@@ -219,7 +219,7 @@ func (w *writer) decl(d *Decl) {
 	}
 	switch d.Kind {
 	case Record:
-		if len(d.Fields) == 0 && len(d.Close.Leading) == 0 && !d.Close.HasTrailing {
+		if len(d.Fields) == 0 && !anyComment(d.Close.Leading) && !d.Close.HasTrailing {
 			w.line("", d.Name+" = {}", d.Comments)
 			return
 		}

@@ -588,11 +588,8 @@ func (g *gen) unmarshalFunc(n string, fields []*model.Field) {
 	}
 	g.p("// UnmarshalJSON decodes x, rejecting an object that lacks a required field.")
 	g.p("func (x *%s) UnmarshalJSON(b []byte) error {", n)
-	g.p("if err := requireFields(b, %s, %s, %s); err != nil {", strconv.Quote(n), required, quoteList(fields, nullableFields))
-	g.p("return err")
-	g.p("}")
 	g.p("type plain %s", n)
-	g.p("return json.Unmarshal(b, (*plain)(x))")
+	g.p("return decodeRecord(b, %s, (*plain)(x), %s, %s)", strconv.Quote(n), required, quoteList(fields, nullableFields))
 	g.p("}")
 	g.p("")
 }

@@ -86,7 +86,7 @@ func tsc(t *testing.T, dir string, args ...string) (string, error) {
 	t.Helper()
 	node := testtool.Look(t, "node")
 	bin := filepath.Join(testtool.NodeModules(t), "typescript", "bin", "tsc")
-	base := []string{bin, "--strict", "--noEmit", "--target", "es2022", "--module", "es2022", "--moduleResolution", "node", "--types", ""}
+	base := []string{bin, "--strict", "--noEmit", "--target", "es2022", "--module", "es2022", "--moduleResolution", "node"}
 	cmd := exec.Command(node, append(base, args...)...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
@@ -94,6 +94,7 @@ func tsc(t *testing.T, dir string, args ...string) (string, error) {
 }
 
 func TestDeclarationsTypeCheck(t *testing.T) {
+	t.Parallel()
 	dir := goldenCopy(t, "usage.ts")
 	out, err := tsc(t, dir, "client.d.ts", "usage.ts")
 	require.NoError(t, err, "tsc rejected client.d.ts or usage.ts:\n%s", out)
@@ -101,6 +102,7 @@ func TestDeclarationsTypeCheck(t *testing.T) {
 
 // TestClientJSChecks type-checks client.js itself against its JSDoc.
 func TestClientJSChecks(t *testing.T) {
+	t.Parallel()
 	dir := goldenCopy(t, "node_shim.d.ts")
 	out, err := tsc(t, dir, "--allowJs", "--checkJs", "client.js", "node_shim.d.ts")
 	require.NoError(t, err, "tsc --checkJs rejected client.js:\n%s", out)
@@ -109,6 +111,7 @@ func TestClientJSChecks(t *testing.T) {
 var tscError = regexp.MustCompile(`(?m)^misuse\.ts\((\d+),\d+\): error TS\d+`)
 
 func TestDeclarationsRejectMisuse(t *testing.T) {
+	t.Parallel()
 	dir := goldenCopy(t, "misuse.ts")
 	out, err := tsc(t, dir, "client.d.ts", "misuse.ts")
 	require.Error(t, err, "tsc accepted wrongly typed calls:\n%s", out)
@@ -219,4 +222,39 @@ func TestBadInput(t *testing.T) {
 		"js: service S: params of method echo: JavaScript name EchoParams collides with decl EchoParams")
 	assert.EqualError(t, mk(nil, &model.Method{Name: "discover"}),
 		`js: service S: method discover: JavaScript method name "discover" is taken or invalid`)
+}
+
+// TestEdgeSchemaTypeChecks runs tsc on client.d.ts and client.js (checkJs)
+// of a schema with the type combinations kitchen_sink does not reach.
+func TestEdgeSchemaTypeChecks(t *testing.T) {
+	t.Parallel()
+	s := clienttest.EdgeSchema()
+	files, err := Generate(s, s.Services[0], emit.Options{})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for _, f := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f.Name), f.Content, 0o644))
+	}
+	shim, err := os.ReadFile(filepath.Join("testdata", "node_shim.d.ts"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "node_shim.d.ts"), shim, 0o644))
+	use := `import { EdgeServiceClient, ErrorCode, type Color, type Item } from "./client.js";
+export async function use(c: EdgeServiceClient): Promise<number> {
+  const when: string = await c.when();
+  const blob: string = await c.blob({ data: "AAE=" });
+  const items: Record<string, Item[]> = await c.items({ since: when, colors: ["2d"], class: null });
+  const more: Record<string, Item[]> = await c.items();
+  const colors: Color[] = await c.colors();
+  const anything: unknown = await c.anything({ value: { a: 1 } });
+  await c.empty({ e: {} });
+  const stamps: Record<string, string> = await c.stamps();
+  void [blob, items, more, colors, anything, stamps];
+  return ErrorCode.Conflict + ErrorCode.QuotaError;
+}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "use.ts"), []byte(use), 0o644))
+	out, err := tsc(t, dir, "client.d.ts", "use.ts")
+	require.NoError(t, err, "tsc: %s", out)
+	out, err = tsc(t, dir, "--allowJs", "--checkJs", "client.js", "node_shim.d.ts")
+	require.NoError(t, err, "tsc --checkJs: %s", out)
 }

@@ -57,6 +57,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestGoldenCompilesAndTypeChecks(t *testing.T) {
+	t.Parallel()
 	// The golden file itself, so what is committed is what is proven.
 	dir := t.TempDir()
 	src, err := os.ReadFile(filepath.Join("testdata", "kitchen_sink", "client.py"))
@@ -79,6 +80,7 @@ func TestGoldenCompilesAndTypeChecks(t *testing.T) {
 }
 
 func TestMypyRejectsWrongTypes(t *testing.T) {
+	t.Parallel()
 	dir := writeClient(t)
 	bad := `from client import Phase, TaskServiceClient
 
@@ -269,4 +271,50 @@ func TestBadInput(t *testing.T) {
 	assert.EqualError(t, err, "python: service S: method discover would shadow the client's discover()")
 	err = mk([]*model.Decl{{Name: "E", Kind: model.DeclEnum, Values: []*model.EnumValue{{Value: "a-b"}, {Value: "a_b"}}}})
 	assert.EqualError(t, err, `python: service S: enum E: value "a_b" gives the Python member "A_B", which is not a unique identifier`)
+}
+
+// TestEdgeSchemaTypeChecks runs mypy --strict on the client of a schema
+// with the type combinations kitchen_sink does not reach, and round-trips
+// a value through from_dict/to_dict.
+func TestEdgeSchemaTypeChecks(t *testing.T) {
+	t.Parallel()
+	s := clienttest.EdgeSchema()
+	files, err := Generate(s, s.Services[0], emit.Options{})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "client.py"), files[0].Content, 0o644))
+	mypy := testtool.Mypy(t)
+	cmd := exec.Command(mypy[0], append(mypy[1:], "--strict", "--python-version", "3.9", "--no-incremental", "client.py")...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "mypy --strict: %s", out)
+
+	script := `
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import client as c
+wire = {
+    "at": "2024-01-02T03:04:05Z",
+    "times": ["2024-01-02T03:04:05+01:00"],
+    "blobs": {"a": "AAE="},
+    "colors": {"x": ["light-red", "2d", "None"]},
+    "nested": [[{"at": "2024-01-02T03:04:05Z", "nested": [], "empty": {}}]],
+    "by_name": {"k": {"at": "2024-01-02T03:04:05Z", "nested": []}},
+    "anything": [1, {"a": None}],
+    "color": "2d",
+    "lambda": 1.5,
+}
+item = c.Item.from_dict(wire)
+assert item.blobs == {"a": b"\x00\x01"}, item.blobs
+assert item.colors == {"x": [c.Color.LIGHT_RED, c.Color.V_2D, c.Color.NONE]}
+assert item.lambda_ == 1.5
+assert item.nested[0][0].empty == c.Empty()
+assert json.dumps(item.to_dict(), sort_keys=True) == json.dumps(wire, sort_keys=True), item.to_dict()
+assert c.QuotaError().message == "Over quota."
+assert c.ConflictError().code == -32050
+print("ok")
+`
+	py := testtool.Look(t, "python3")
+	out, err = exec.Command(py, "-c", script, dir).CombinedOutput()
+	require.NoError(t, err, "%s", out)
 }

@@ -87,11 +87,19 @@ directory = %q
 	}
 
 	t.Run("rustfmt", func(t *testing.T) {
-		run(rustfmt, append([]string{"--edition", "2021", "--check"}, generated...)...)
+		run(rustfmt, append([]string{"--edition", "2021", "--check", "src/main.rs"}, generated...)...)
 	})
 	run(cargo, "build", "--offline", "--quiet")
 	t.Run("rust_tests", func(t *testing.T) {
 		run(cargo, "test", "--offline", "--quiet")
+	})
+	t.Run("clippy", func(t *testing.T) {
+		// Clippy comes with rustup's default profile but is not a required
+		// tool: users' CI often runs it, so generated code should pass it.
+		if _, err := os.Stat(filepath.Join(filepath.Dir(cargo), "cargo-clippy")); err != nil {
+			t.Skip("cargo-clippy not installed next to cargo")
+		}
+		run(cargo, "clippy", "--offline", "--quiet", "--all-targets", "--", "-D", "warnings")
 	})
 
 	sock := filepath.Join(dir, "sock", "rpc.sock")
@@ -113,9 +121,11 @@ directory = %q
 		line, _ := bufio.NewReader(stdout).ReadString('\n')
 		ready <- line
 	}()
+	var tcpAddr string
 	select {
 	case line := <-ready:
-		require.Equal(t, "ready\n", line)
+		require.True(t, strings.HasPrefix(line, "ready "), "harness said %q", line)
+		tcpAddr = strings.TrimSpace(strings.TrimPrefix(line, "ready "))
 	case <-time.After(30 * time.Second):
 		t.Fatal("the harness did not start within 30s")
 	}
@@ -124,17 +134,26 @@ directory = %q
 	docFiles, err := openrpc.Generate(s, svc, emit.Options{})
 	require.NoError(t, err)
 	testServer(t, sock, string(docFiles[0].Content))
+
+	t.Run("tcp", func(t *testing.T) {
+		c := &client{t: t, http: &http.Client{Timeout: 10 * time.Second}, base: "http://" + tcpAddr}
+		status, _, body := c.do("GET", "/health", "")
+		assert.Equal(t, 200, status)
+		assert.JSONEq(t, `{"status":"ok"}`, body)
+		assert.Equal(t, 5.0, c.call("sum", map[string]interface{}{"values": []int{2, 3}})["result"])
+	})
 }
 
 // client speaks HTTP/1.1 over the harness's Unix socket.
 type client struct {
 	t    *testing.T
 	http *http.Client
+	base string // "http://host:port"; the Unix socket client ignores the host
 }
 
 func (c *client) do(method, path, body string) (int, http.Header, string) {
 	c.t.Helper()
-	req, err := http.NewRequest(method, "http://harness"+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, c.base+path, strings.NewReader(body))
 	require.NoError(c.t, err)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -208,7 +227,7 @@ func fullTask(sid string) map[string]interface{} {
 }
 
 func testServer(t *testing.T, sock, doc string) {
-	c := &client{t: t, http: &http.Client{
+	c := &client{t: t, base: "http://harness", http: &http.Client{
 		Timeout: 10 * time.Second,
 		Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer

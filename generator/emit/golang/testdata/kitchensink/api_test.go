@@ -206,7 +206,7 @@ func TestEveryMethod(t *testing.T) {
 		}
 		dry := true
 		phase, err := c.TaskStart(ctx, TaskStartInput{Sid: "t1", DryRun: &dry})
-		if err != nil || phase != PhaseRunning {
+		if err != nil || phase != PhasePending {
 			t.Fatalf("TaskStart dry: %v %v", phase, err)
 		}
 		if got, _ = c.TaskGet(ctx, TaskGetInput{Sid: "t1"}); got.Phase != PhasePending {
@@ -215,8 +215,8 @@ func TestEveryMethod(t *testing.T) {
 		if phase, err = c.TaskStart(ctx, TaskStartInput{Sid: "t1"}); err != nil || phase != PhaseRunning {
 			t.Fatalf("TaskStart: %v %v", phase, err)
 		}
-		echoed, err := c.Echo(ctx, EchoInput{Task: want, Note: strp("hi"), Counts: map[string]uint64{"n": 3}})
-		if err != nil || echoed.Tags[len(echoed.Tags)-1] != "hi" || !reflect.DeepEqual(echoed.Matrix["n"], []int64{3}) {
+		echoed, err := c.Echo(ctx, EchoInput{Task: want, Note: strp("hi"), Counts: map[string]uint64{"n": math.MaxUint64}})
+		if err != nil || asJSON(t, echoed) != asJSON(t, want) {
 			t.Fatalf("Echo: %v %v", asJSON(t, echoed), err)
 		}
 		sum, err := c.Sum(ctx, SumInput{Values: []float64{1.5, 2.25, -1}})
@@ -278,9 +278,10 @@ func TestApplicationErrors(t *testing.T) {
 		if e := wantCode(t, err, 1005); string(e.Data) != `{"phase":"done"}` {
 			t.Fatalf("BadPhase data: %s", e.Data)
 		}
-		_, err = c.TaskNew(ctx, TaskNewInput{Task: Task{Sid: "d", Phase: PhasePending}})
-		if e := wantCode(t, err, 1005); e.Message != "task d already exists" {
-			t.Fatalf("WithMessage: %q", e.Message)
+		// A server error that is not one of the schema's.
+		_, err = c.TaskGet(ctx, TaskGetInput{Sid: "boom"})
+		if e := wantCode(t, err, -32000); e.Message != "boom" || string(e.Data) != `{"sid":"boom"}` || errors.Is(err, ErrNotFound) {
+			t.Fatalf("boom: %v", e)
 		}
 		// A plain error is an internal error carrying its text.
 		_, err = c.TaskStart(ctx, TaskStartInput{Sid: "fail"})
@@ -419,8 +420,9 @@ func TestProtocol(t *testing.T) {
 		if !strings.Contains(body, `"code":-32602`) || !strings.Contains(body, "dry_run") {
 			t.Errorf("wrong type: %s", body)
 		}
-		_, body = f.post(t, "/rpc", `{"jsonrpc":"2.0","method":"echo","params":{"task":{"sid":1},"counts":{}},"id":9}`)
-		if !strings.Contains(body, `"code":-32602`) || !strings.Contains(body, "sid") {
+		numericSid := strings.Replace(asJSON(t, Task{Phase: PhaseDone}), `"sid":""`, `"sid":1`, 1)
+		_, body = f.post(t, "/rpc", `{"jsonrpc":"2.0","method":"echo","params":{"task":`+numericSid+`,"counts":{}},"id":9}`)
+		if !strings.Contains(body, `"code":-32602`) || !strings.Contains(body, "sid") || !strings.Contains(body, "number") {
 			t.Errorf("wrong nested type: %s", body)
 		}
 		_, body = f.post(t, "/rpc", `{"jsonrpc":"2.0","method":"sum","params":{"values":[-1, 1e400]},"id":9}`)
@@ -567,6 +569,9 @@ func TestRPCErrorHelpers(t *testing.T) {
 	}
 	if ErrNotFound.Data != nil {
 		t.Fatal("WithData changed the shared ErrNotFound")
+	}
+	if m := ErrBadPhase.WithMessage("other"); m.Message != "other" || m.Code != 1005 || ErrBadPhase.Message == "other" {
+		t.Fatalf("WithMessage: %v", m)
 	}
 	if !PhaseDone.Valid() || Phase("x").Valid() {
 		t.Fatal("Phase.Valid")

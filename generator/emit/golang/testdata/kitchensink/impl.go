@@ -2,20 +2,11 @@ package kitchensink
 
 // A deterministic in-memory implementation of TaskService, compiled next
 // to the generated api.go by the Go emitter's tests and by the
-// cross-language harness (testdata/harness). Its behaviour is part of the
-// harness contract; other languages' tests rely on it:
-//
-//   - task_new stores the task (BadPhase if the sid exists), task_get /
-//     task_set / task_delete give NotFound (data {"sid": ...}) for an
-//     unknown sid; task_list is sorted by sid;
-//   - task_find matches name and phase exactly;
-//   - task_start: sid "panic" panics (-32603), "fail" returns a plain
-//     error (-32603), "slow" waits for the request's context to end; a
-//     stored task not pending gives BadPhase; otherwise the task becomes
-//     running (unless dry_run) and "running" is returned;
-//   - echo returns the task with note appended to tags and counts copied
-//     into matrix (each count c as [c]);
-//   - reset forgets every task; sum adds the values.
+// cross-language harness (testdata/harness). It has the reference
+// behaviour of generator/emit/clienttest/script.go, so every language's
+// client driver can run its script against it, plus a few sids of
+// task_start for the Go tests: "panic" panics (-32603), "fail" returns a
+// plain error (-32603), "slow" waits for the request's context to end.
 
 import (
 	"context"
@@ -47,14 +38,15 @@ func notFound(sid string) error {
 func (s *Impl) TaskNew(ctx context.Context, in TaskNewInput) (Task, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.tasks[in.Task.Sid]; ok {
-		return Task{}, ErrBadPhase.WithMessage("task " + in.Task.Sid + " already exists")
-	}
 	s.tasks[in.Task.Sid] = in.Task
 	return in.Task, nil
 }
 
 func (s *Impl) TaskGet(ctx context.Context, in TaskGetInput) (Task, error) {
+	if in.Sid == "boom" {
+		// A server error outside the schema's application errors.
+		return Task{}, (&RPCError{Code: -32000, Message: "boom"}).WithData(map[string]string{"sid": in.Sid})
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.tasks[in.Sid]
@@ -149,32 +141,19 @@ func (s *Impl) TaskStart(ctx context.Context, in TaskStartInput) (Phase, error) 
 	if !ok {
 		return "", notFound(in.Sid)
 	}
-	if t.Phase != PhasePending {
+	if t.Phase == PhaseDone || t.Phase == PhaseFailed {
 		return "", ErrBadPhase.WithData(map[string]string{"phase": string(t.Phase)})
 	}
-	if in.DryRun == nil || !*in.DryRun {
-		t.Phase = PhaseRunning
-		s.tasks[in.Sid] = t
+	if in.DryRun != nil && *in.DryRun {
+		return PhasePending, nil
 	}
+	t.Phase = PhaseRunning
+	s.tasks[in.Sid] = t
 	return PhaseRunning, nil
 }
 
 func (s *Impl) Echo(ctx context.Context, in EchoInput) (Task, error) {
-	t := in.Task
-	if in.Note != nil {
-		t.Tags = append(append([]string{}, t.Tags...), *in.Note)
-	}
-	if len(in.Counts) > 0 {
-		m := map[string][]int64{}
-		for k, v := range t.Matrix {
-			m[k] = v
-		}
-		for k, c := range in.Counts {
-			m[k] = []int64{int64(c)}
-		}
-		t.Matrix = m
-	}
-	return t, nil
+	return in.Task, nil
 }
 
 func (s *Impl) Reset(ctx context.Context) error {

@@ -416,7 +416,8 @@ class TaskServiceClient:
         if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
             snippet = raw[:200].decode("utf-8", "replace")
             raise ProtocolError(f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}")
-        if reply.get("id") != request_id:
+        # A server that could not read the request answers with id null.
+        if reply.get("id") != request_id and not (reply.get("id") is None and "error" in reply):
             raise ProtocolError(f"{method}: response id {reply.get('id')!r} does not match request id {request_id}")
         error = reply.get("error")
         if error is not None:

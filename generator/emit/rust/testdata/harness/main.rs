@@ -1,7 +1,8 @@
 //! Test harness for the generated Rust artifacts (run by rust_test.go).
 //!
 //! `harness <socket>` serves the kitchen_sink TaskService on a Unix socket
-//! and prints "ready" once it listens. `cargo test` runs the JSON round-trip
+//! and on a free TCP port of 127.0.0.1, and prints "ready <tcp address>"
+//! once both listen. `cargo test` runs the JSON round-trip
 //! tests below, on kitchen_sink and on the hand-built edge schema.
 #![deny(warnings)]
 
@@ -20,7 +21,7 @@ mod minimal {
     pub mod rust_types;
 }
 
-use kitchen_sink::rust_server::{bind_unix, serve_unix, RpcError, TaskServiceHandler};
+use kitchen_sink::rust_server::{bind_unix, serve_tcp, serve_unix, RpcError, TaskServiceHandler};
 use kitchen_sink::rust_types::*;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -93,8 +94,8 @@ impl TaskServiceHandler for Tasks {
         let tasks = self.tasks.lock().unwrap();
         Ok(tasks
             .values()
-            .filter(|t| input.name.as_ref().map_or(true, |name| &t.name == name))
-            .filter(|t| input.phase.map_or(true, |phase| t.phase == phase))
+            .filter(|t| input.name.as_ref().is_none_or(|name| &t.name == name))
+            .filter(|t| input.phase.is_none_or(|phase| t.phase == phase))
             .cloned()
             .collect())
     }
@@ -130,9 +131,14 @@ impl TaskServiceHandler for Tasks {
 
 fn main() {
     let socket = std::env::args().nth(1).expect("usage: harness <socket>");
+    let handler = Arc::new(Tasks::default());
     let listener = bind_unix(&socket).expect("bind the socket");
-    println!("ready");
-    serve_unix(Arc::new(Tasks::default()), listener).expect("serve");
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a TCP port");
+    // The same handler over TCP, on a port the test learns from stdout.
+    println!("ready {}", tcp.local_addr().unwrap());
+    let tcp_handler = handler.clone();
+    std::thread::spawn(move || serve_tcp(tcp_handler, tcp).expect("serve TCP"));
+    serve_unix(handler, listener).expect("serve");
 }
 
 #[cfg(test)]

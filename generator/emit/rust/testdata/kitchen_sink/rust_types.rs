@@ -261,7 +261,7 @@ mod oschema_base64 {
 
     /// Encodes `data` as standard base64 with padding.
     pub fn encode(data: &[u8]) -> String {
-        let mut out = String::with_capacity((data.len() + 2) / 3 * 4);
+        let mut out = String::with_capacity(data.len() / 3 * 4 + 4);
         for chunk in data.chunks(3) {
             let b1 = chunk.get(1).copied().unwrap_or(0);
             let b2 = chunk.get(2).copied().unwrap_or(0);
@@ -279,13 +279,13 @@ mod oschema_base64 {
 
     /// Decodes standard base64 with padding.
     pub fn decode(text: &str) -> Result<Vec<u8>, String> {
-        let bytes = text.as_bytes();
-        if bytes.len() % 4 != 0 {
+        let chunks = text.as_bytes().chunks_exact(4);
+        if !chunks.remainder().is_empty() {
             return Err("invalid base64: length is not a multiple of 4".to_string());
         }
-        let groups = bytes.len() / 4;
+        let groups = chunks.len();
         let mut out = Vec::with_capacity(groups * 3);
-        for (index, chunk) in bytes.chunks(4).enumerate() {
+        for (index, chunk) in chunks.enumerate() {
             let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
             if pad > 2 || (pad > 0 && index + 1 != groups) {
                 return Err("invalid base64: bad padding".to_string());
