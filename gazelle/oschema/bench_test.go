@@ -91,7 +91,7 @@ func oschemaPackage(i int) map[string]string {
 	}
 	return map[string]string{
 		"00_types.oschema": fmt.Sprintf("%s# A record of package %d.\nRec%d = {\n    name: str  @index\n    count: i64\n    tags: [str]\n}\n", imports, i, i),
-		"90_rpc.oschema": fmt.Sprintf("# Serves package %d.\nservice Svc%d {\n    # Fetch one.\n    rec_get(sid: str) -> Rec%d\n}\n", i, i, i),
+		"90_rpc.oschema":   fmt.Sprintf("# Serves package %d.\nservice Svc%d {\n    # Fetch one.\n    rec_get(sid: str) -> Rec%d\n}\n", i, i, i),
 	}
 }
 
@@ -101,7 +101,7 @@ func protoPackage(i int) map[string]string {
 		imports = fmt.Sprintf("import \"p%04d/types.proto\";\nimport \"p%04d/types.proto\";\n", i-1, i/2)
 	}
 	return map[string]string{
-		"types.proto": fmt.Sprintf("syntax = \"proto3\";\n\npackage p%04d;\n\n%s\n// A record of package %d.\nmessage Rec%d {\n  string name = 1;\n  int64 count = 2;\n  repeated string tags = 3;\n}\n", i, imports, i, i),
+		"types.proto":   fmt.Sprintf("syntax = \"proto3\";\n\npackage p%04d;\n\n%s\n// A record of package %d.\nmessage Rec%d {\n  string name = 1;\n  int64 count = 2;\n  repeated string tags = 3;\n}\n", i, imports, i, i),
 		"service.proto": fmt.Sprintf("syntax = \"proto3\";\n\npackage p%04d;\n\nimport \"p%04d/types.proto\";\n\n// Serves package %d.\nservice Svc%d {\n  // Fetch one.\n  rpc RecGet(Rec%d) returns (Rec%d);\n}\n", i, i, i, i, i, i),
 	}
 }

@@ -89,7 +89,11 @@ func (l *loader) checkUnique(items []named, convs []conversion, scope string) {
 			continue
 		}
 		if j, dup := first[it.name]; dup {
-			l.rep.Errorf(it.pos, "rename or remove one of them", "duplicate %s %q%s (first at %s)", it.what, it.name, scope, posString(items[j].pos))
+			if prev := items[j]; prev.what != it.what {
+				l.rep.Errorf(it.pos, "rename one of them", "%s %q has the same name as %s at %s", it.what, it.name, prev.what, posString(prev.pos))
+			} else {
+				l.rep.Errorf(it.pos, "rename or remove one of them", "duplicate %s %q%s (first at %s)", it.what, it.name, scope, posString(prev.pos))
+			}
 			skip[i] = true
 			continue
 		}

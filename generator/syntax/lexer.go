@@ -78,7 +78,7 @@ type lexError struct {
 // tEOF; problems are returned alongside, the offending text becomes a
 // tIllegal token (or a best-effort token) so the parser can go on.
 func lex(path string, src []byte) ([]token, []lexError) {
-	var toks []token
+	toks := make([]token, 0, len(src)/4+1)
 	var errs []lexError
 	line, col := 1, 1
 	i := 0

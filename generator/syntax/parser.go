@@ -54,6 +54,8 @@ type parser struct {
 	// inParams is set while parsing a parameter list, so recovery skips
 	// to its end.
 	inParams bool
+	// noSkip makes the next recovery keep the current line.
+	noSkip bool
 }
 
 // bailout unwinds the parse of one line after an error was reported.
@@ -120,6 +122,11 @@ func (p *parser) line(fn func()) {
 // top-level construct or closes a block. It always makes progress or
 // stops at EOF.
 func (p *parser) skipLine() {
+	if p.noSkip {
+		// The error was found at the start of a line that is fine.
+		p.noSkip, p.inParams = false, false
+		return
+	}
 	depth := 0
 	if p.inParams {
 		depth = 1
@@ -561,6 +568,7 @@ func (p *parser) parseMethod(lead []Trivia) *Method {
 			}
 			plead = append(plead, p.trivia()...)
 			if p.atLineBoundary() && p.peek().kind != tRParen {
+				p.noSkip = true
 				p.fail(p.peek().pos, "close the parameter list of "+m.Name+" with \")\"", "missing \")\" in method %s", m.Name)
 			}
 			continue

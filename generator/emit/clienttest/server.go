@@ -403,3 +403,36 @@ func CheckValue(t *model.TypeRef, v interface{}, where string) error {
 	}
 	return nil
 }
+
+// ListenBroken serves, on a Unix socket, replies that are not proper
+// answers: task_list gets HTTP 502 with a text body, task_exists a parse
+// error with id null (a proper JSON-RPC error), sum a reply with the wrong
+// id. Clients must report each clearly.
+func ListenBroken(t testing.TB) string {
+	dir, err := os.MkdirTemp("", "osk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	path := filepath.Join(dir, "rpc.sock")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Method string }
+		json.NewDecoder(r.Body).Decode(&req) //nolint:errcheck
+		switch req.Method {
+		case "task_list":
+			http.Error(w, "bad gateway", http.StatusBadGateway)
+		case "task_exists":
+			io.WriteString(w, `{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"parse error"}}`) //nolint:errcheck
+		default:
+			io.WriteString(w, `{"jsonrpc":"2.0","id":999,"result":1}`) //nolint:errcheck
+		}
+	})
+	hs := &http.Server{Handler: h}
+	go hs.Serve(ln) //nolint:errcheck
+	t.Cleanup(func() { hs.Close() })
+	return path
+}

@@ -13,10 +13,12 @@
 //     Like bytes, lists and maps, an optional `any` is a plain field with
 //     omitempty, not a pointer.
 //   - Required lists, maps and bytes that are nil are sent as [], {} and ""
-//     (other languages' decoders reject null there); see marshalStruct.
-//   - The server is strict about params (unknown, missing, ill-typed, and
-//     enum values outside the enum give -32602) and lenient about unknown
-//     record fields, so older servers accept newer clients' records.
+//     (other languages' decoders reject null there); see structType.
+//   - Decoding is as strict as serde's: a record lacking a required field
+//     is an error (so is null, except for `any`). The server also rejects
+//     unknown, missing and ill-typed params and enum values outside their
+//     enum (-32602), but ignores unknown record fields, so older servers
+//     accept newer clients' records.
 package golang
 
 import (
@@ -212,9 +214,6 @@ func (g *gen) file() ([]byte, error) {
 	g.p("package %s", pkg)
 	g.p("")
 	imports := rt.imports
-	if g.usesTime() {
-		imports = append(imports, "time")
-	}
 	sort.Strings(imports)
 	g.p("import (")
 	for _, imp := range imports {
@@ -323,29 +322,6 @@ func (g *gen) declareAll() error {
 		}
 	}
 	return nil
-}
-
-func (g *gen) usesTime() bool {
-	uses := false
-	visit := func(t *model.TypeRef) {
-		t.Walk(func(t *model.TypeRef) {
-			if t.Kind == model.KindOtime {
-				uses = true
-			}
-		})
-	}
-	for _, d := range g.s.Decls {
-		for _, f := range d.Fields {
-			visit(f.Type)
-		}
-	}
-	for _, m := range g.svc.Methods {
-		for _, f := range m.Params {
-			visit(f.Type)
-		}
-		visit(m.Result)
-	}
-	return uses
 }
 
 func (g *gen) openRPC() (string, error) {

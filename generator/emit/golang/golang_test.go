@@ -138,13 +138,12 @@ func TestGoldenCompiles(t *testing.T) {
 }
 
 // TestOddSchemaCompiles covers what kitchen_sink does not: keywords as
-// names, acronyms, no errors, no otime (so no time import), a method
+// names, acronyms, no errors, no otime, a method
 // without params or result, enum values that are not identifiers.
 func TestOddSchemaCompiles(t *testing.T) {
 	s := oddSchema()
 	api := generate(t, s, emit.Options{})
 	src := string(api)
-	assert.NotContains(t, src, `"time"`)
 	for _, want := range []string{
 		"StateInProgress State = \"in-progress\"",
 		"State2fa State = \"2fa\"",
@@ -163,6 +162,14 @@ func TestOddSchemaCompiles(t *testing.T) {
 	}
 	dir := writeModule(t, api)
 	goRun(t, goToolchains(t)["go1.19"], dir, "vet", "./...")
+}
+
+// TestEmptyServiceCompiles: no decls, no methods, no errors.
+func TestEmptyServiceCompiles(t *testing.T) {
+	s := &model.Schema{Name: "empty", Path: "x/empty", Services: []*model.Service{{Name: "EmptyService", Version: "1.0.0"}}}
+	api := generate(t, s, emit.Options{})
+	assert.Contains(t, string(api), "type Server interface {\n}")
+	goRun(t, goToolchains(t)["go1.19"], writeModule(t, api), "vet", "./...")
 }
 
 func oddSchema() *model.Schema {
@@ -250,13 +257,18 @@ func TestPackageName(t *testing.T) {
 	}
 }
 
-func TestNoMapIterationInOutput(t *testing.T) {
-	// Output built from maps would differ between runs now and then; the
-	// model's slices are the only source of order. Reversing decl order
-	// must reorder the output accordingly, nothing else.
+func TestOutputFollowsModelOrder(t *testing.T) {
+	// The model's slices are the only source of order: reversing the
+	// decls reverses the types in the output.
 	s := loadKitchenSink(t)
+	pos := func(src []byte, decl string) int { return bytes.Index(src, []byte("\ntype "+decl+" ")) }
 	a := generate(t, s, emit.Options{})
-	assert.True(t, bytes.Index(a, []byte("type Phase string")) < bytes.Index(a, []byte("type Task struct")))
+	require.True(t, pos(a, "Phase") < pos(a, "Task") && pos(a, "Task") < pos(a, "Actor"))
+	for i, j := 0, len(s.Decls)-1; i < j; i, j = i+1, j-1 {
+		s.Decls[i], s.Decls[j] = s.Decls[j], s.Decls[i]
+	}
+	b := generate(t, s, emit.Options{})
+	assert.True(t, pos(b, "Actor") < pos(b, "Task") && pos(b, "Task") < pos(b, "Phase"))
 }
 
 // collapse replaces runs of spaces and tabs by one space, so checks of

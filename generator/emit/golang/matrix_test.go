@@ -26,8 +26,18 @@ import (
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	golangtest.Cleanup()
+	if goDriver.dir != "" {
+		os.RemoveAll(goDriver.dir)
+	}
+	os.Exit(code)
+}
+
 var goDriver struct {
 	once sync.Once
+	dir  string
 	bin  string
 	err  error
 	out  []byte
@@ -54,6 +64,7 @@ func buildGoDriver(t *testing.T) string {
 			goDriver.err = err
 			return
 		}
+		goDriver.dir = dir
 		for name, content := range map[string][]byte{
 			"go.mod":             []byte("module example.com/kitchensink\n\ngo 1.19\n"),
 			"api.go":             files[0].Content,

@@ -258,3 +258,34 @@ export async function use(c: EdgeServiceClient): Promise<number> {
 	out, err = tsc(t, dir, "--allowJs", "--checkJs", "client.js", "node_shim.d.ts")
 	require.NoError(t, err, "tsc --checkJs: %s", out)
 }
+
+func TestBrokenReplies(t *testing.T) {
+	dir := goldenCopy(t)
+	sock := clienttest.ListenBroken(t)
+	script := `
+const [clientPath, sock] = process.argv.slice(1);
+const c = await import(clientPath);
+const cl = new c.TaskServiceClient({ socketPath: sock, timeoutMs: 5000 });
+for (const [name, call] of [["list", () => cl.taskList()], ["exists", () => cl.taskExists({ sid: "x" })], ["sum", () => cl.sum({ values: [1] })]]) {
+  try {
+    await call();
+    console.log(name, "no error");
+  } catch (e) {
+    console.log(name, e.name, e.message);
+  }
+}
+try {
+  await new c.TaskServiceClient({ socketPath: sock + ".missing" }).reset();
+} catch (e) {
+  console.log("missing", e.code);
+}
+`
+	node := testtool.Look(t, "node")
+	out, err := exec.Command(node, "--input-type=module", "-e", script, filepath.Join(dir, "client.js"), sock).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, `list ProtocolError task_list: HTTP 502, not a JSON-RPC response: "bad gateway\n"
+exists RpcError parse error
+sum ProtocolError sum: response id 999 does not match request id 3
+missing ENOENT
+`, string(out))
+}

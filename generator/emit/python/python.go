@@ -275,7 +275,7 @@ func (g *gen) file() {
 		g.nl()
 		sig := fmt.Sprintf("    def __init__(self, message: str = %s, data: Any = None, code: int = %d) -> None:", pyStr(errorMessage(e)), e.Code)
 		if len(sig) > 99 {
-			sig = fmt.Sprintf("    def __init__(\n        self, message: str = %s, data: Any = None, code: int = %d\n    ) -> None:", pyStr(errorMessage(e)), e.Code)
+			sig = fmt.Sprintf("    def __init__(\n        self,\n        message: str = %s,\n        data: Any = None,\n        code: int = %d,\n    ) -> None:", pyStr(errorMessage(e)), e.Code)
 		}
 		g.b.WriteString(sig + "\n")
 		g.p("        super().__init__(code, message, data)")

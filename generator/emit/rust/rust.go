@@ -30,7 +30,6 @@ package rust
 import (
 	_ "embed" // the static Rust runtime
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/lhumina-code/rules_oschema/generator/model"
@@ -45,6 +44,9 @@ const (
 
 //go:embed runtime/base64.rs
 var base64Runtime string
+
+//go:embed runtime/error.rs
+var errorRuntime string
 
 //go:embed runtime/server.rs
 var serverRuntime string
@@ -365,8 +367,17 @@ func writeDoc(b *strings.Builder, indent, doc string) {
 	if doc == "" {
 		return
 	}
+	inFence := false
 	for _, line := range strings.Split(doc, "\n") {
 		line = strings.TrimRight(line, " \t\r")
+		// rustdoc runs untagged code blocks as doctests; schema docs are
+		// prose, so their code blocks are text.
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			if !inFence && strings.TrimSpace(line) == "```" {
+				line += "text"
+			}
+			inFence = !inFence
+		}
 		if line == "" {
 			b.WriteString(indent + "///\n")
 		} else {
@@ -411,13 +422,4 @@ func rawString(s string) string {
 	}
 	h := strings.Repeat("#", hashes)
 	return "r" + h + "\"" + s + "\"" + h
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -140,6 +140,12 @@ func TestNamesAndMapping(t *testing.T) {
 	}
 }
 
+func TestDocComments(t *testing.T) {
+	var b strings.Builder
+	writeDoc(&b, "    ", "First line.  \n\nExample:\n```\nx = 1\n```")
+	assert.Equal(t, "    /// First line.\n    ///\n    /// Example:\n    /// ```text\n    /// x = 1\n    /// ```\n", b.String())
+}
+
 func TestRawString(t *testing.T) {
 	assert.Equal(t, `r#"{"a": 1}"#`, rawString(`{"a": 1}`))
 	assert.Equal(t, `r##"say "#hi""##`, rawString(`say "#hi"`))

@@ -61,11 +61,13 @@ func (g *gen) server(doc, socket string) string {
 
 	g.writeTrait(&b)
 	b.WriteString("\n")
-	g.writeDispatch(&b)
+	b.WriteString(errorRuntime)
 	if len(g.svc.Errors) > 0 {
 		b.WriteString("\n")
 		g.writeErrors(&b)
 	}
+	b.WriteString("\n")
+	g.writeDispatch(&b)
 	b.WriteString("\n/// The conventional Unix socket of this service; `~` is the user's home.\n")
 	fmt.Fprintf(&b, "pub const DEFAULT_SOCKET_PATH: &str = %s;\n", rustString(socket))
 	fmt.Fprintf(&b, "\n/// The OpenRPC document of %s: the result of `rpc.discover` and the\n", g.svc.Name)

@@ -40,8 +40,17 @@ type Server struct {
 
 var build struct {
 	once sync.Once
+	dir  string
 	bin  string
 	err  error
+}
+
+// Cleanup removes the server binary StartKitchenSink built. Call it from
+// TestMain after m.Run, once no server runs any more.
+func Cleanup() {
+	if build.dir != "" {
+		os.RemoveAll(build.dir)
+	}
 }
 
 // StartKitchenSink builds the server (once per test binary), starts a
@@ -51,7 +60,7 @@ func StartKitchenSink(t testing.TB) *Server {
 	t.Helper()
 	goBin := testtool.Look(t, "go", "/usr/lib/go-1.19/bin/go")
 	root := testtool.RepoRoot(t)
-	build.once.Do(func() { build.bin, build.err = buildHarness(goBin, root) })
+	build.once.Do(func() { build.dir, build.bin, build.err = buildHarness(goBin, root) })
 	if build.err != nil {
 		t.Fatalf("building the kitchen_sink Go server: %v", build.err)
 	}
@@ -121,27 +130,27 @@ func StartKitchenSink(t testing.TB) *Server {
 
 // buildHarness generates api.go for kitchen_sink and builds the harness
 // command with it into a temporary directory.
-func buildHarness(goBin, root string) (string, error) {
+func buildHarness(goBin, root string) (dir, bin string, err error) {
 	s, err := resolve.Load(os.DirFS(root), KitchenSinkDir)
 	if err != nil {
-		return "", err
+		return dir, "", err
 	}
 	files, err := golang.Generate(s, s.Services[0], emit.Options{})
 	if err != nil {
-		return "", err
+		return dir, "", err
 	}
-	dir, err := os.MkdirTemp("", "oschema-ks-build")
+	dir, err = os.MkdirTemp("", "oschema-ks-build")
 	if err != nil {
-		return "", err
+		return dir, "", err
 	}
 	testdata := filepath.Join(root, "generator", "emit", "golang", "testdata")
 	impl, err := os.ReadFile(filepath.Join(testdata, "kitchensink", "impl.go"))
 	if err != nil {
-		return "", err
+		return dir, "", err
 	}
 	main, err := os.ReadFile(filepath.Join(testdata, "harness", "main.go"))
 	if err != nil {
-		return "", err
+		return dir, "", err
 	}
 	for name, content := range map[string][]byte{
 		"go.mod":              []byte("module example.com/kitchensink\n\ngo 1.19\n"),
@@ -151,18 +160,18 @@ func buildHarness(goBin, root string) (string, error) {
 	} {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return "", err
+			return dir, "", err
 		}
 		if err := os.WriteFile(p, content, 0o644); err != nil {
-			return "", err
+			return dir, "", err
 		}
 	}
-	bin := filepath.Join(dir, "kitchen_sink_server")
+	bin = filepath.Join(dir, "kitchen_sink_server")
 	cmd := exec.Command(goBin, "build", "-o", bin, "./cmd/harness")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
+		return dir, "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
-	return bin, nil
+	return dir, bin, nil
 }

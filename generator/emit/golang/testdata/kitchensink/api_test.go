@@ -517,6 +517,42 @@ func TestListenUnixStaleAndBusy(t *testing.T) {
 	l.Close()
 }
 
+func TestListenAndServe(t *testing.T) {
+	dir, err := os.MkdirTemp("", "ks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	sock := filepath.Join(dir, "rpc.sock")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ListenAndServe(ctx, sock, NewImpl()) }()
+	c := Dial(sock)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err := c.TaskList(context.Background())
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server never answered: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("ListenAndServe after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ListenAndServe did not return after cancel")
+	}
+	if _, err := os.Stat(sock); !os.IsNotExist(err) {
+		t.Fatalf("socket left behind: %v", err)
+	}
+}
+
 func TestDialErrors(t *testing.T) {
 	c := Dial(filepath.Join(os.TempDir(), "no-such-dir-oschema", "rpc.sock"))
 	if _, err := c.TaskList(context.Background()); err == nil || !strings.Contains(err.Error(), "task_list") {
@@ -572,6 +608,10 @@ func TestRPCErrorHelpers(t *testing.T) {
 	}
 	if m := ErrBadPhase.WithMessage("other"); m.Message != "other" || m.Code != 1005 || ErrBadPhase.Message == "other" {
 		t.Fatalf("WithMessage: %v", m)
+	}
+	var nilErr *RPCError
+	if nilErr.Error() == "" {
+		t.Fatal("a nil *RPCError must still describe itself")
 	}
 	if !PhaseDone.Valid() || Phase("x").Valid() {
 		t.Fatal("Phase.Valid")

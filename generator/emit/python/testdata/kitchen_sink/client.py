@@ -286,7 +286,9 @@ class Transport(Protocol):
         ...
 
 
-def _post(conn: http.client.HTTPConnection, path: str, body: bytes, where: str) -> Tuple[int, bytes]:
+def _post(
+    conn: http.client.HTTPConnection, path: str, body: bytes, where: str
+) -> Tuple[int, bytes]:
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     try:
         conn.request("POST", path, body, headers)
@@ -317,7 +319,8 @@ class _UnixHTTPConnection(http.client.HTTPConnection):
 class UnixSocketTransport:
     """HTTP/1.1 POST /rpc over a Unix socket, one connection per call.
 
-    path may start with "~" (expanded); timeout is in seconds, None waits forever.
+    path may start with "~" (expanded). timeout, in seconds, bounds the connect and
+    each read (None waits forever); running out raises TimeoutError.
     """
 
     def __init__(self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0) -> None:
@@ -332,7 +335,8 @@ class UnixSocketTransport:
 class HttpTransport:
     """HTTP(S) POST to url, e.g. "http://127.0.0.1:8080/rpc" (no path means /rpc).
 
-    timeout is in seconds, None waits forever.
+    timeout, in seconds, bounds the connect and each read (None waits forever);
+    running out raises TimeoutError.
     """
 
     def __init__(self, url: str, timeout: Optional[float] = 30.0) -> None:
@@ -364,7 +368,10 @@ class NotFoundError(RpcError):
     CODE = 1004
 
     def __init__(
-        self, message: str = "The task does not exist.", data: Any = None, code: int = 1004
+        self,
+        message: str = "The task does not exist.",
+        data: Any = None,
+        code: int = 1004,
     ) -> None:
         super().__init__(code, message, data)
 
@@ -378,7 +385,10 @@ class BadPhaseError(RpcError):
     CODE = 1005
 
     def __init__(
-        self, message: str = "The task is in a phase that does not allow this.", data: Any = None, code: int = 1005
+        self,
+        message: str = "The task is in a phase that does not allow this.",
+        data: Any = None,
+        code: int = 1005,
     ) -> None:
         super().__init__(code, message, data)
 
@@ -418,7 +428,9 @@ class TaskServiceClient:
             raise ProtocolError(f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}")
         # A server that could not read the request answers with id null.
         if reply.get("id") != request_id and not (reply.get("id") is None and "error" in reply):
-            raise ProtocolError(f"{method}: response id {reply.get('id')!r} does not match request id {request_id}")
+            raise ProtocolError(
+                f"{method}: response id {reply.get('id')!r} does not match request id {request_id}"
+            )
         error = reply.get("error")
         if error is not None:
             if not isinstance(error, dict):

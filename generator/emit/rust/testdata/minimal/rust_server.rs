@@ -17,68 +17,10 @@ pub trait MinimalHandler {
     fn ping(&self, input: PingInput) -> Result<i32, RpcError>;
 }
 
-impl<H: MinimalHandler + ?Sized> Dispatch for H {
-    fn call(
-        &self,
-        method: &str,
-        params: Option<serde_json::Value>,
-    ) -> Result<serde_json::Value, RpcError> {
-        match method {
-            "ping" => {
-                let input: PingInput = decode_params(params)?;
-                encode_result(self.ping(input)?)
-            }
-            _ => Err(RpcError::method_not_found(method)),
-        }
-    }
-}
-
-/// The conventional Unix socket of this service; `~` is the user's home.
-pub const DEFAULT_SOCKET_PATH: &str = "~/hero/var/sockets/minimal/rpc.sock";
-
-/// The OpenRPC document of Minimal: the result of `rpc.discover` and the
-/// body of `GET /openrpc.json`.
-pub const OPENRPC_JSON: &str = r#"{
-  "openrpc": "1.3.2",
-  "info": {
-    "title": "Minimal",
-    "version": "1.0.0"
-  },
-  "x-oschema-source": "hand-built/minimal",
-  "x-oschema-schema": "minimal",
-  "x-oschema-model": "sha256:cf8985b5b2c7f6ae3094a854824de6202524f03c3ea4e49cdff29e0916c37e35",
-  "methods": [
-    {
-      "name": "ping",
-      "paramStructure": "by-name",
-      "params": [
-        {
-          "name": "n",
-          "required": true,
-          "schema": {
-            "type": "integer",
-            "format": "int32"
-          }
-        }
-      ],
-      "result": {
-        "name": "result",
-        "schema": {
-          "type": "integer",
-          "format": "int32"
-        }
-      }
-    }
-  ],
-  "components": {
-    "schemas": {}
-  }
-}
-"#;
-
-/// A JSON-RPC error object: what a handler returns to fail a call. The
-/// service's declared application errors have constructors below
-/// (`RpcError::not_found()`); `with_data` attaches details.
+/// A JSON-RPC error object: what a handler returns to fail a call. Each
+/// application error of the service has a code constant and a constructor
+/// (`RpcError::NOT_FOUND`, `RpcError::not_found()`); `with_data` attaches
+/// details.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RpcError {
     /// The JSON-RPC error code.
@@ -172,6 +114,65 @@ impl std::fmt::Display for RpcError {
 }
 
 impl std::error::Error for RpcError {}
+
+impl<H: MinimalHandler + ?Sized> Dispatch for H {
+    fn call(
+        &self,
+        method: &str,
+        params: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, RpcError> {
+        match method {
+            "ping" => {
+                let input: PingInput = decode_params(params)?;
+                encode_result(self.ping(input)?)
+            }
+            _ => Err(RpcError::method_not_found(method)),
+        }
+    }
+}
+
+/// The conventional Unix socket of this service; `~` is the user's home.
+pub const DEFAULT_SOCKET_PATH: &str = "~/hero/var/sockets/minimal/rpc.sock";
+
+/// The OpenRPC document of Minimal: the result of `rpc.discover` and the
+/// body of `GET /openrpc.json`.
+pub const OPENRPC_JSON: &str = r#"{
+  "openrpc": "1.3.2",
+  "info": {
+    "title": "Minimal",
+    "version": "1.0.0"
+  },
+  "x-oschema-source": "hand-built/minimal",
+  "x-oschema-schema": "minimal",
+  "x-oschema-model": "sha256:cf8985b5b2c7f6ae3094a854824de6202524f03c3ea4e49cdff29e0916c37e35",
+  "methods": [
+    {
+      "name": "ping",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "n",
+          "required": true,
+          "schema": {
+            "type": "integer",
+            "format": "int32"
+          }
+        }
+      ],
+      "result": {
+        "name": "result",
+        "schema": {
+          "type": "integer",
+          "format": "int32"
+        }
+      }
+    }
+  ],
+  "components": {
+    "schemas": {}
+  }
+}
+"#;
 
 /// Routes a call to the handler method it names. Implemented for every
 /// handler of this service; the functions below take any `Dispatch`.
