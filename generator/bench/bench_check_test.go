@@ -125,10 +125,11 @@ func TestProtoNameClashes(t *testing.T) {
 	proto, st := Proto(s)
 	text := string(proto)
 	for _, want := range []string{
-		"message EchoInput {\n  repeated StringList x = 1;\n}",
-		"message EchoInput2 {\n  map<string, Int32Map> v = 1;\n}",
-		"message EchoOutput {\n  repeated EchoInputList result = 1;\n}",
-		"rpc Echo(EchoInput2) returns (EchoOutput);",
+		"message StringList {\n  repeated StringList2 x = 1;\n}",
+		"message StringList2 {\n  repeated string items = 1;\n}",
+		"message EchoInput {\n  map<string, Int32Map> v = 1;\n}",
+		"message EchoOutput {\n  repeated StringListList result = 1;\n}",
+		"rpc Echo(EchoInput) returns (EchoOutput);",
 		"message Int32Map {\n  map<string, int32> items = 1;\n}",
 		"  MODE_UNSPECIFIED = 0;\n  MODE_UNSPECIFIED2 = 1;",
 	} {
@@ -143,8 +144,8 @@ func TestProtoNameClashes(t *testing.T) {
 func loadCollisions(t *testing.T) *model.Schema {
 	t.Helper()
 	src := "Mode = \"unspecified\" | \"fast\"\n" +
-		"EchoInput = {\n    x: [[str]]\n}\n" +
-		"service Svc {\n    echo(v: {str: {str: i32}}) -> [[EchoInput]]\n}\n"
+		"StringList = {\n    x: [[str]]\n}\n" +
+		"service Svc {\n    echo(v: {str: {str: i32}}) -> [[StringList]]\n}\n"
 	s, err := resolve.Load(fstest.MapFS{"clash/a.oschema": {Data: []byte(src)}}, "clash")
 	require.NoError(t, err)
 	return s

@@ -3,7 +3,6 @@ package resolve_test
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 	"testing/fstest"
 
@@ -13,24 +12,13 @@ import (
 	"github.com/lhumina-code/rules_oschema/generator/diag"
 	"github.com/lhumina-code/rules_oschema/generator/model"
 	"github.com/lhumina-code/rules_oschema/generator/resolve"
+	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
 
 const ksDir = "generator/testdata/schemas/kitchen_sink"
 
-// workspace returns an fs.FS rooted at the repository root.
-func workspace(t testing.TB) (root string) {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
-}
+// workspace returns the repository root (the runfiles tree under Bazel).
+func workspace(t testing.TB) string { return testtool.RepoRoot(t) }
 
 func loadKitchenSink(t *testing.T) *model.Schema {
 	t.Helper()
