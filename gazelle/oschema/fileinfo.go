@@ -10,13 +10,26 @@ import (
 )
 
 // schemaImports parses one .oschema file and returns its import paths,
-// cleaned (no trailing slash, no "./"). relPath is workspace-relative and
-// prefixes every diagnostic. A malformed file still returns the imports
+// cleaned (no trailing slash, no "./"), and whether it declares something
+// clients are generated for (a service block or a [rootobject] record,
+// which implies a service). relPath is workspace-relative and prefixes
+// every diagnostic. A malformed file still returns the imports
 // that parsed, with an error (the parser's diag.List) rendering each
 // problem as "path:line:col: message"; imports on a line with an error
 // are left out rather than guessed.
-func schemaImports(relPath string, src []byte) ([]string, error) {
+func schemaImports(relPath string, src []byte) ([]string, bool, error) {
 	f, diags := syntax.Parse(relPath, src)
+	serves := false
+	for _, n := range f.Nodes {
+		switch n := n.(type) {
+		case *syntax.Service:
+			serves = true
+		case *syntax.Decl:
+			if n.HasAttr("rootobject") {
+				serves = true
+			}
+		}
+	}
 	badLines := map[int]bool{}
 	for _, d := range diags {
 		badLines[d.Pos.Line] = true
@@ -39,9 +52,9 @@ func schemaImports(relPath string, src []byte) ([]string, error) {
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems[1:])
-		return imports, fmt.Errorf("%s", strings.Join(problems, "\n"))
+		return imports, serves, fmt.Errorf("%s", strings.Join(problems, "\n"))
 	}
-	return imports, nil
+	return imports, serves, nil
 }
 
 // cleanImport normalises an import path; workspace-relative paths only.

@@ -78,6 +78,22 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 	lib.SetAttr("srcs", srcs)
 	lib.SetAttr("visibility", []string{"//visibility:public"})
 
+	imports, serves := readImports(dir, rel, srcs)
+	var empty []*rule.Rule
+	for _, r := range libs {
+		if r.Name() != libName {
+			empty = append(empty, rule.NewRule(libraryKind, r.Name()))
+		}
+	}
+	if !serves {
+		// A library of shared types only: there is no service to generate
+		// clients for, and a clients target would fail to build.
+		for _, r := range clients {
+			empty = append(empty, rule.NewRule(clientsKind, r.Name()))
+		}
+		return Generated{Gen: []*rule.Rule{lib}, Imports: []interface{}{imports}, Empty: empty}
+	}
+
 	cl := rule.NewRule(clientsKind, clientsName)
 	cl.SetAttr("schema", ":"+libName)
 	if oc.Artifacts != nil {
@@ -87,22 +103,18 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 		cl.SetAttr("writeback", false)
 	}
 
-	var empty []*rule.Rule
-	for _, r := range libs {
-		if r.Name() != libName {
-			empty = append(empty, rule.NewRule(libraryKind, r.Name()))
-		}
-	}
 	return Generated{
 		Gen:     []*rule.Rule{lib, cl},
-		Imports: []interface{}{readImports(dir, rel, srcs), nil},
+		Imports: []interface{}{imports, nil},
 		Empty:   empty,
 	}
 }
 
 // readImports returns the sorted, distinct imports of the schema's files,
-// without imports of the schema itself.
-func readImports(dir, rel string, srcs []string) []string {
+// without imports of the schema itself, and whether any file declares a
+// service (or a [rootobject], which implies one).
+func readImports(dir, rel string, srcs []string) ([]string, bool) {
+	serves := false
 	seen := map[string]bool{}
 	var out []string
 	for _, name := range srcs {
@@ -111,7 +123,8 @@ func readImports(dir, rel string, srcs []string) []string {
 			log.Printf("%s: %v", path.Join(rel, name), err)
 			continue
 		}
-		imps, err := schemaImports(path.Join(rel, name), src)
+		imps, fileServes, err := schemaImports(path.Join(rel, name), src)
+		serves = serves || fileServes
 		if err != nil {
 			log.Print(err)
 		}
@@ -123,7 +136,7 @@ func readImports(dir, rel string, srcs []string) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
+	return out, serves
 }
 
 // pickClientsName chooses the oschema_clients target Gazelle maintains.

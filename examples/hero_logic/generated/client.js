@@ -576,7 +576,8 @@ export class LogicServiceClient {
       const snippet = JSON.stringify(reply.body.slice(0, 200));
       throw new ProtocolError(`${method}: HTTP ${reply.status}, not a JSON-RPC response: ${snippet}`);
     }
-    if (msg.id !== id) {
+    // A server that could not read the request answers with id null.
+    if (msg.id !== id && !(msg.id === null && msg.error)) {
       throw new ProtocolError(`${method}: response id ${JSON.stringify(msg.id)} does not match request id ${id}`);
     }
     if (msg.error !== undefined && msg.error !== null) {

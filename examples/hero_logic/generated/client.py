@@ -510,7 +510,9 @@ class Transport(Protocol):
         ...
 
 
-def _post(conn: http.client.HTTPConnection, path: str, body: bytes, where: str) -> Tuple[int, bytes]:
+def _post(
+    conn: http.client.HTTPConnection, path: str, body: bytes, where: str
+) -> Tuple[int, bytes]:
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     try:
         conn.request("POST", path, body, headers)
@@ -541,7 +543,8 @@ class _UnixHTTPConnection(http.client.HTTPConnection):
 class UnixSocketTransport:
     """HTTP/1.1 POST /rpc over a Unix socket, one connection per call.
 
-    path may start with "~" (expanded); timeout is in seconds, None waits forever.
+    path may start with "~" (expanded). timeout, in seconds, bounds the connect and
+    each read (None waits forever); running out raises TimeoutError.
     """
 
     def __init__(self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0) -> None:
@@ -556,7 +559,8 @@ class UnixSocketTransport:
 class HttpTransport:
     """HTTP(S) POST to url, e.g. "http://127.0.0.1:8080/rpc" (no path means /rpc).
 
-    timeout is in seconds, None waits forever.
+    timeout, in seconds, bounds the connect and each read (None waits forever);
+    running out raises TimeoutError.
     """
 
     def __init__(self, url: str, timeout: Optional[float] = 30.0) -> None:
@@ -588,7 +592,10 @@ class NotFoundError(RpcError):
     CODE = 1004
 
     def __init__(
-        self, message: str = "No object with that sid exists.", data: Any = None, code: int = 1004
+        self,
+        message: str = "No object with that sid exists.",
+        data: Any = None,
+        code: int = 1004,
     ) -> None:
         super().__init__(code, message, data)
 
@@ -602,7 +609,10 @@ class InvalidInputError(RpcError):
     CODE = 1010
 
     def __init__(
-        self, message: str = "The input data is not valid JSON or does not match the inputs.", data: Any = None, code: int = 1010
+        self,
+        message: str = "The input data is not valid JSON or does not match the inputs.",
+        data: Any = None,
+        code: int = 1010,
     ) -> None:
         super().__init__(code, message, data)
 
@@ -641,8 +651,11 @@ class LogicServiceClient:
         if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
             snippet = raw[:200].decode("utf-8", "replace")
             raise ProtocolError(f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}")
-        if reply.get("id") != request_id:
-            raise ProtocolError(f"{method}: response id {reply.get('id')!r} does not match request id {request_id}")
+        # A server that could not read the request answers with id null.
+        if reply.get("id") != request_id and not (reply.get("id") is None and "error" in reply):
+            raise ProtocolError(
+                f"{method}: response id {reply.get('id')!r} does not match request id {request_id}"
+            )
         error = reply.get("error")
         if error is not None:
             if not isinstance(error, dict):
