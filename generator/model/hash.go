@@ -3,8 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"strings"
+	"strconv"
 )
 
 // Hash returns "sha256:<hex>" of a canonical rendering of the schema's
@@ -20,44 +19,56 @@ func (s *Schema) Hash() string {
 
 // Canonical renders the schema's meaning as stable text (the input of
 // Hash). It is also handy in tests: two models are equal in meaning iff
-// their canonical texts are equal.
+// their canonical texts are equal. Strings are quoted as Go quotes them
+// (strconv.Quote); the format must never change, or every committed
+// generated file would report drift.
 func (s *Schema) Canonical() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "schema %q\n", s.Name)
+	w := canonWriter{}
+	w.str("schema ").q(s.Name).str("\n")
 	for _, d := range s.Decls {
-		fmt.Fprintf(&b, "decl %q origin=%q doc=%q", d.Name, d.Origin, d.Doc)
+		w.str("decl ").q(d.Name).str(" origin=").q(d.Origin).str(" doc=").q(d.Doc)
 		switch d.Kind {
 		case DeclRecord:
-			fmt.Fprintf(&b, " record root=%t\n", d.RootObject)
+			w.str(" record root=").str(strconv.FormatBool(d.RootObject)).str("\n")
 			for _, f := range d.Fields {
-				writeField(&b, "  field", f)
+				w.field("  field", f)
 			}
 		case DeclEnum:
-			b.WriteString(" enum\n")
+			w.str(" enum\n")
 			for _, v := range d.Values {
-				fmt.Fprintf(&b, "  value %q doc=%q\n", v.Value, v.Doc)
+				w.str("  value ").q(v.Value).str(" doc=").q(v.Doc).str("\n")
 			}
 		}
 	}
 	for _, svc := range s.Services {
-		fmt.Fprintf(&b, "service %q version=%q doc=%q\n", svc.Name, svc.Version, svc.Doc)
+		w.str("service ").q(svc.Name).str(" version=").q(svc.Version).str(" doc=").q(svc.Doc).str("\n")
 		for _, e := range svc.Errors {
-			fmt.Fprintf(&b, "  error %q code=%d doc=%q\n", e.Name, e.Code, e.Doc)
+			w.str("  error ").q(e.Name).str(" code=").str(strconv.Itoa(e.Code)).str(" doc=").q(e.Doc).str("\n")
 		}
 		for _, m := range svc.Methods {
-			fmt.Fprintf(&b, "  method %q doc=%q crud=%q/%q", m.Name, m.Doc, m.RootObject, m.CRUD)
+			w.str("  method ").q(m.Name).str(" doc=").q(m.Doc).str(" crud=").q(m.RootObject).str("/").q(m.CRUD)
 			if m.Result != nil {
-				fmt.Fprintf(&b, " result=%s resultdoc=%q", m.Result, m.ResultDoc)
+				w.str(" result=").str(m.Result.String()).str(" resultdoc=").q(m.ResultDoc)
 			}
-			b.WriteString("\n")
+			w.str("\n")
 			for _, p := range m.Params {
-				writeField(&b, "    param", p)
+				w.field("    param", p)
 			}
 		}
 	}
-	return b.String()
+	return string(w.b)
 }
 
-func writeField(b *strings.Builder, what string, f *Field) {
-	fmt.Fprintf(b, "%s %q %s optional=%t index=%t doc=%q\n", what, f.Name, f.Type, f.Optional, f.Index, f.Doc)
+// canonWriter appends to a byte slice; Canonical runs for every generated
+// file's header, so it avoids fmt.
+type canonWriter struct{ b []byte }
+
+func (w *canonWriter) str(s string) *canonWriter { w.b = append(w.b, s...); return w }
+func (w *canonWriter) q(s string) *canonWriter   { w.b = strconv.AppendQuote(w.b, s); return w }
+
+func (w *canonWriter) field(what string, f *Field) {
+	w.str(what).str(" ").q(f.Name).str(" ").str(f.Type.String()).
+		str(" optional=").str(strconv.FormatBool(f.Optional)).
+		str(" index=").str(strconv.FormatBool(f.Index)).
+		str(" doc=").q(f.Doc).str("\n")
 }

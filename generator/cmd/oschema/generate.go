@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/lhumina-code/rules_oschema/generator/artifacts"
 	"github.com/lhumina-code/rules_oschema/generator/emit"
@@ -100,15 +101,30 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	return writeAtomically(dest)
 }
 
-// generateFiles runs each chosen emitter.
+// generateFiles runs the chosen emitters concurrently (they only read the
+// model) and returns their files in the order of the artifact table.
 func generateFiles(s *model.Schema, svc *model.Service, chosen []artifacts.Artifact, opts emit.Options) ([]emit.File, error) {
+	results := make([][]emit.File, len(chosen))
+	errs := make([]error, len(chosen))
+	var wg sync.WaitGroup
+	for i, a := range chosen {
+		wg.Add(1)
+		go func(i int, a artifacts.Artifact) {
+			defer wg.Done()
+			files, err := a.Generate(s, svc, opts)
+			if err != nil {
+				errs[i] = fmt.Errorf("generating %s for service %s of %s: %w", a.Name, svc.Name, s.Path, err)
+			}
+			results[i] = files
+		}(i, a)
+	}
+	wg.Wait()
 	var out []emit.File
-	for _, a := range chosen {
-		files, err := a.Generate(s, svc, opts)
-		if err != nil {
-			return nil, fmt.Errorf("generating %s for service %s of %s: %w", a.Name, svc.Name, s.Path, err)
+	for i := range chosen {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		out = append(out, files...)
+		out = append(out, results[i]...)
 	}
 	return out, nil
 }
