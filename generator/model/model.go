@@ -100,12 +100,20 @@ func Ref(d *Decl) *TypeRef { return &TypeRef{Kind: KindNamed, Decl: d} }
 // String renders the reference in schema syntax: "str", "[Logic]",
 // "{str: [i64]}".
 func (t *TypeRef) String() string {
+	// A broken model (nil refs) must still render: hashing it happens
+	// before emitters report what is wrong with it.
+	if t == nil {
+		return "<nil>"
+	}
 	switch t.Kind {
 	case KindList:
 		return "[" + t.Elem.String() + "]"
 	case KindMap:
 		return "{str: " + t.Elem.String() + "}"
 	case KindNamed:
+		if t.Decl == nil {
+			return "<nil decl>"
+		}
 		return t.Decl.Name
 	default:
 		return t.Kind.String()

@@ -1,0 +1,233 @@
+package matrix
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lhumina-code/rules_oschema/generator/emit"
+	"github.com/lhumina-code/rules_oschema/generator/emit/golang/golangtest"
+	"github.com/lhumina-code/rules_oschema/internal/testtool"
+)
+
+// scratch is the directory every build of this test binary writes to;
+// TestMain removes it.
+var scratch struct {
+	once sync.Once
+	dir  string
+}
+
+// memo is a value built once per test binary; a failed build fails every
+// later test that needs it too.
+type memo struct {
+	once sync.Once
+	val  string
+	err  string
+}
+
+func (m *memo) get(t testing.TB, build func(t testing.TB) string) string {
+	t.Helper()
+	m.once.Do(func() {
+		m.err = "failed in an earlier test"
+		m.val = build(t)
+		m.err = ""
+	})
+	if m.err != "" {
+		t.Fatalf("building: %s", m.err)
+	}
+	return m.val
+}
+
+func scratchDir(t testing.TB, name string) string {
+	t.Helper()
+	scratch.once.Do(func() {
+		dir, err := os.MkdirTemp("", "oschema-matrix")
+		if err != nil {
+			panic(err)
+		}
+		scratch.dir = dir
+	})
+	dir := filepath.Join(scratch.dir, name)
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	golangtest.Cleanup()
+	if scratch.dir != "" {
+		os.RemoveAll(scratch.dir)
+	}
+	os.Exit(code)
+}
+
+// writeFiles writes name -> content under dir.
+func writeFiles(t testing.TB, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, content, 0o644))
+	}
+}
+
+func writeGenerated(t testing.TB, dir string, files []emit.File) {
+	t.Helper()
+	m := map[string][]byte{}
+	for _, f := range files {
+		m[f.Name] = f.Content
+	}
+	writeFiles(t, dir, m)
+}
+
+func readTestdata(t testing.TB, rel ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(rel...))
+	require.NoError(t, err)
+	return b
+}
+
+// emitterTestdata is a file of another package's testdata, reused here.
+func emitterTestdata(t testing.TB, lang string, rel ...string) []byte {
+	t.Helper()
+	return readTestdata(t, append([]string{testtool.RepoRoot(t), "generator", "emit", lang, "testdata"}, rel...)...)
+}
+
+// goBuild builds the packages of a module written to dir into dir/bin and
+// returns that directory. The module is example.com/kitchensink, the
+// import path the drivers and the harness of generator/emit/golang use
+// for whatever api.go the module holds.
+func goBuild(t testing.TB, dir string, files map[string][]byte, pkgs ...string) string {
+	t.Helper()
+	goBin := testtool.Look(t, "go", "/usr/lib/go-1.19/bin/go")
+	files["go.mod"] = []byte("module example.com/kitchensink\n\ngo 1.19\n")
+	writeFiles(t, dir, files)
+	bin := filepath.Join(dir, "bin") + string(filepath.Separator)
+	cmd := exec.Command(goBin, append([]string{"build", "-o", bin}, pkgs...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go build in %s:\n%s", dir, out)
+	return bin
+}
+
+// run runs a command with stdin and returns its stdout, failing t (with
+// stderr) when it fails.
+func run(t testing.TB, stdin string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "%s %s failed: %s\nstdout:\n%s", filepath.Base(name), strings.Join(args, " "), stderr.String(), out)
+	return string(out)
+}
+
+// endpoints are where a running server answers: "unix:<socket>" and
+// "http://127.0.0.1:<port>/rpc", the forms every driver accepts.
+type endpoints struct {
+	Unix, HTTP string
+}
+
+// startServer starts a server command that prints "LISTENING <endpoint>..."
+// once it accepts connections and exits when its stdin closes; it is
+// stopped when t ends.
+func startServer(t testing.TB, name string, args ...string) endpoints {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		stdin.Close()
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	line := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			line <- sc.Text()
+		}
+		close(line)
+	}()
+	select {
+	case l, ok := <-line:
+		require.True(t, ok, "%s exited before listening: %s", name, stderr.String())
+		var ep endpoints
+		for _, f := range strings.Fields(strings.TrimPrefix(l, "LISTENING ")) {
+			if strings.HasPrefix(f, "unix:") {
+				ep.Unix = f
+			} else if strings.HasPrefix(f, "http://") {
+				ep.HTTP = f
+			}
+		}
+		require.True(t, ep.Unix != "" && ep.HTTP != "", "%s announced %q", name, l)
+		return ep
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s did not start within 30s: %s", name, stderr.String())
+	}
+	return endpoints{}
+}
+
+// socketPath returns a fresh Unix socket path short enough for the
+// 108-byte limit.
+func socketPath(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "osm")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return filepath.Join(dir, "rpc.sock")
+}
+
+// cargoBuild builds a binary crate offline from Debian's vendored serde
+// sources with the shared target directory and returns the binary.
+func cargoBuild(t testing.TB, dir, crate string, files map[string][]byte) string {
+	t.Helper()
+	home, _ := os.UserHomeDir()
+	cargo := testtool.Look(t, "cargo", filepath.Join(home, ".cargo", "bin", "cargo"))
+	registry := testtool.CargoRegistry(t)
+	files["Cargo.toml"] = []byte(fmt.Sprintf(`[package]
+name = %q
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+`, crate))
+	files[".cargo/config.toml"] = []byte(fmt.Sprintf("[source.crates-io]\nreplace-with = \"debian\"\n\n[source.debian]\ndirectory = %q\n", registry))
+	writeFiles(t, dir, files)
+	target := os.Getenv("CARGO_TARGET_DIR")
+	if target == "" {
+		target = filepath.Join(os.TempDir(), "oschema-cargo-target")
+	}
+	cmd := exec.Command(cargo, "build", "--offline", "--quiet")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+target,
+		"PATH="+filepath.Dir(cargo)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "cargo build:\n%s", out)
+	return filepath.Join(target, "debug", crate)
+}

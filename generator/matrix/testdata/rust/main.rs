@@ -1,0 +1,163 @@
+//! The kitchen_sink TaskService on the generated Rust server, with the
+//! reference behaviour of generator/emit/clienttest/script.go, for the
+//! cross-language matrix (generator/matrix).
+//!
+//! `matrix serve <socket>` serves on the Unix socket and on a free TCP port
+//! of 127.0.0.1, prints "LISTENING unix:<socket> http://<addr>/rpc" once
+//! both listen, and exits when its stdin closes.
+//! `matrix roundtrip` reads a Task (JSON) on stdin and writes it back,
+//! decoded into the generated type and encoded again.
+#![deny(warnings)]
+
+mod kitchen_sink {
+    pub mod rust_server;
+    pub mod rust_types;
+}
+
+use kitchen_sink::rust_server::{bind_unix, serve_tcp, serve_unix, RpcError, TaskServiceHandler};
+use kitchen_sink::rust_types::*;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+
+/// An in-memory TaskService; the BTreeMap keeps every list sorted by sid.
+#[derive(Default)]
+struct Tasks {
+    tasks: Mutex<BTreeMap<String, Task>>,
+}
+
+fn not_found(sid: &str) -> RpcError {
+    RpcError::not_found().with_data(serde_json::json!({ "sid": sid }))
+}
+
+impl TaskServiceHandler for Tasks {
+    fn task_new(&self, input: TaskNewInput) -> Result<Task, RpcError> {
+        let task = input.task;
+        let mut tasks = self.tasks.lock().unwrap();
+        tasks.insert(task.sid.clone(), task.clone());
+        Ok(task)
+    }
+
+    fn task_get(&self, input: TaskGetInput) -> Result<Task, RpcError> {
+        if input.sid == "boom" {
+            // A server error outside the schema's application errors.
+            return Err(
+                RpcError::new(-32000, "boom").with_data(serde_json::json!({ "sid": "boom" }))
+            );
+        }
+        let tasks = self.tasks.lock().unwrap();
+        tasks
+            .get(&input.sid)
+            .cloned()
+            .ok_or_else(|| not_found(&input.sid))
+    }
+
+    fn task_set(&self, input: TaskSetInput) -> Result<Task, RpcError> {
+        let mut tasks = self.tasks.lock().unwrap();
+        match tasks.get_mut(&input.task.sid) {
+            Some(task) => {
+                *task = input.task.clone();
+                Ok(input.task)
+            }
+            None => Err(not_found(&input.task.sid)),
+        }
+    }
+
+    fn task_delete(&self, input: TaskDeleteInput) -> Result<(), RpcError> {
+        let mut tasks = self.tasks.lock().unwrap();
+        tasks
+            .remove(&input.sid)
+            .map(|_| ())
+            .ok_or_else(|| not_found(&input.sid))
+    }
+
+    fn task_list(&self) -> Result<Vec<String>, RpcError> {
+        Ok(self.tasks.lock().unwrap().keys().cloned().collect())
+    }
+
+    fn task_list_full(&self) -> Result<Vec<Task>, RpcError> {
+        Ok(self.tasks.lock().unwrap().values().cloned().collect())
+    }
+
+    fn task_exists(&self, input: TaskExistsInput) -> Result<bool, RpcError> {
+        Ok(self.tasks.lock().unwrap().contains_key(&input.sid))
+    }
+
+    fn task_find(&self, input: TaskFindInput) -> Result<Vec<Task>, RpcError> {
+        let tasks = self.tasks.lock().unwrap();
+        Ok(tasks
+            .values()
+            .filter(|t| input.name.as_ref().map_or(true, |name| &t.name == name))
+            .filter(|t| input.phase.map_or(true, |phase| t.phase == phase))
+            .cloned()
+            .collect())
+    }
+
+    fn task_start(&self, input: TaskStartInput) -> Result<Phase, RpcError> {
+        let mut tasks = self.tasks.lock().unwrap();
+        let task = tasks
+            .get_mut(&input.sid)
+            .ok_or_else(|| not_found(&input.sid))?;
+        if task.phase == Phase::Done || task.phase == Phase::Failed {
+            let data = serde_json::json!({ "phase": task.phase.as_str() });
+            return Err(RpcError::bad_phase().with_data(data));
+        }
+        if input.dry_run == Some(true) {
+            return Ok(Phase::Pending);
+        }
+        task.phase = Phase::Running;
+        Ok(Phase::Running)
+    }
+
+    fn echo(&self, input: EchoInput) -> Result<Task, RpcError> {
+        Ok(input.task)
+    }
+
+    fn reset(&self) -> Result<(), RpcError> {
+        self.tasks.lock().unwrap().clear();
+        Ok(())
+    }
+
+    fn sum(&self, input: SumInput) -> Result<f64, RpcError> {
+        Ok(input.values.iter().sum())
+    }
+}
+
+fn serve(socket: &str) {
+    let handler = Arc::new(Tasks::default());
+    let unix = bind_unix(socket).expect("bind the socket");
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a TCP port");
+    let addr = tcp.local_addr().unwrap();
+    let tcp_handler = handler.clone();
+    std::thread::spawn(move || serve_tcp(tcp_handler, tcp).expect("serve TCP"));
+    std::thread::spawn(move || serve_unix(handler, unix).expect("serve the socket"));
+    println!("LISTENING unix:{} http://{}/rpc", socket, addr);
+    std::io::stdout().flush().unwrap();
+    // The parent test went away: stop, and leave no socket behind.
+    let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+    let _ = std::fs::remove_file(socket);
+}
+
+fn roundtrip() {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .expect("read stdin");
+    let task: Task = serde_json::from_str(&input).unwrap_or_else(|err| {
+        eprintln!("decoding Task: {}", err);
+        std::process::exit(1)
+    });
+    println!("{}", serde_json::to_string(&task).expect("encode Task"));
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match (args.get(1).map(String::as_str), args.get(2)) {
+        (Some("serve"), Some(socket)) => serve(socket),
+        (Some("roundtrip"), None) => roundtrip(),
+        _ => {
+            eprintln!("usage: matrix serve <socket> | matrix roundtrip");
+            std::process::exit(2)
+        }
+    }
+}
