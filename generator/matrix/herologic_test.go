@@ -47,6 +47,7 @@ const heroLogicNodes = `[
 // hero_logic with testdata/hero_logic/impl.go, over the Unix socket, and
 // checks the typed results.
 func TestHeroLogic(t *testing.T) {
+	testtool.SkipUnderBazel(t, "TestHeroLogic")
 	root := testtool.RepoRoot(t)
 	s, err := resolve.Load(os.DirFS(root), "examples/hero_logic")
 	require.NoError(t, err)

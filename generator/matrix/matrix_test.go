@@ -119,6 +119,7 @@ func kitchenSinkClients() []client {
 // against every server over every transport. Each server is started once;
 // the script begins with reset, so cells may share it.
 func TestKitchenSinkMatrix(t *testing.T) {
+	testtool.SkipUnderBazel(t, "TestKitchenSinkMatrix")
 	servers := []struct {
 		name  string
 		start func(t *testing.T) endpoints

@@ -23,7 +23,9 @@ func Required() bool { return os.Getenv("OSCHEMA_REQUIRE_TOOLS") == "1" }
 // twice would double CI time for no new evidence.
 func UnderBazel() bool { return os.Getenv("TEST_SRCDIR") != "" }
 
-func skipUnderBazel(t testing.TB, what string) {
+// SkipUnderBazel skips a test that runs real toolchains when it runs under
+// `bazel test` (see UnderBazel).
+func SkipUnderBazel(t testing.TB, what string) {
 	t.Helper()
 	if UnderBazel() {
 		t.Skipf("%s: toolchain tests run in tools/test's `go test ./...` step, not under bazel test", what)
@@ -43,7 +45,7 @@ func missing(t testing.TB, what, hint string) {
 // extra candidate paths, or fails/skips t.
 func Look(t testing.TB, name string, candidates ...string) string {
 	t.Helper()
-	skipUnderBazel(t, name)
+	SkipUnderBazel(t, name)
 	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
@@ -86,7 +88,7 @@ func RepoRoot(t testing.TB) string {
 // ./bazelw setup installs typescript, ajv and @open-rpc/meta-schema.
 func NodeModules(t testing.TB) string {
 	t.Helper()
-	skipUnderBazel(t, "node_modules")
+	SkipUnderBazel(t, "node_modules")
 	dir := filepath.Join(RepoRoot(t), "tools", "js", "node_modules")
 	if _, err := os.Stat(filepath.Join(dir, "typescript")); err != nil {
 		missing(t, dir, "run ./bazelw setup (npm ci in tools/js)")
@@ -98,7 +100,7 @@ func NodeModules(t testing.TB) string {
 // lives under /usr/bin/python3, which may not be the python3 on PATH.
 func Mypy(t testing.TB) []string {
 	t.Helper()
-	skipUnderBazel(t, "mypy")
+	SkipUnderBazel(t, "mypy")
 	for _, py := range []string{"/usr/bin/python3", "python3"} {
 		if exec.Command(py, "-m", "mypy", "--version").Run() == nil {
 			return []string{py, "-m", "mypy"}
@@ -113,7 +115,7 @@ func Mypy(t testing.TB) []string {
 // directory source offline.
 func CargoRegistry(t testing.TB) string {
 	t.Helper()
-	skipUnderBazel(t, "cargo")
+	SkipUnderBazel(t, "cargo")
 	const dir = "/usr/share/cargo/registry"
 	matches, _ := filepath.Glob(filepath.Join(dir, "serde_json-*"))
 	if len(matches) == 0 {
