@@ -32,6 +32,7 @@ def rules_oschema_dependencies():
         ],
     )
 
+# buildifier: disable=unnamed-macro
 def rules_oschema_register_toolchains():
     """Registers the default toolchain: the generator built from source with rules_go."""
     native.register_toolchains(str(Label("//rules:default_toolchain")))

@@ -1,6 +1,7 @@
 package names
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,4 +33,12 @@ func TestEscape(t *testing.T) {
 	assert.Equal(t, "type_", Escape(Go, "type"))
 	assert.Equal(t, "delete_", Escape(JavaScript, "delete"))
 	assert.Equal(t, "match_", Escape(Python, "match"))
+}
+
+func TestScope(t *testing.T) {
+	s := NewScope("Python", regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`), []string{"RpcError"}, "a name client.py defines")
+	assert.NoError(t, s.Claim("Task", "decl Task"))
+	assert.EqualError(t, s.Claim("Task", "decl task"), "decl task: Python name Task collides with decl Task")
+	assert.EqualError(t, s.Claim("RpcError", "decl RpcError"), "decl RpcError: Python name RpcError collides with a name client.py defines")
+	assert.EqualError(t, s.Claim("a-b", "field a-b"), `field a-b: "a-b" is not a Python identifier`)
 }

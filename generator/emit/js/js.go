@@ -87,20 +87,7 @@ var clientMembers = map[string]bool{"discover": true, "constructor": true}
 var identRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
 
 func (g *gen) prepare() error {
-	taken := map[string]string{}
-	for _, n := range globalNames {
-		taken[n] = "a name the client defines or uses"
-	}
-	claim := func(name, what string) error {
-		if !identRe.MatchString(name) {
-			return fmt.Errorf("%s: %q is not a JavaScript identifier", what, name)
-		}
-		if prev, ok := taken[name]; ok {
-			return fmt.Errorf("%s: JavaScript name %s collides with %s", what, name, prev)
-		}
-		taken[name] = what
-		return nil
-	}
+	claim := names.NewScope("JavaScript", identRe, globalNames, "a name the client defines or uses").Claim
 	g.declName = map[*model.Decl]string{}
 	for _, d := range g.s.Decls {
 		n := names.Escape(names.JavaScript, names.Pascal(d.Name))

@@ -80,20 +80,7 @@ var annotationNames = map[string]bool{
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (g *gen) prepare() error {
-	taken := map[string]string{}
-	for _, n := range moduleNames {
-		taken[n] = "a name client.py defines"
-	}
-	claim := func(name, what string) error {
-		if !identRe.MatchString(name) {
-			return fmt.Errorf("%s: %q is not a Python identifier", what, name)
-		}
-		if prev, ok := taken[name]; ok {
-			return fmt.Errorf("%s: Python name %s collides with %s", what, name, prev)
-		}
-		taken[name] = what
-		return nil
-	}
+	claim := names.NewScope("Python", identRe, moduleNames, "a name client.py defines").Claim
 	g.declClass = map[*model.Decl]string{}
 	for _, d := range g.s.Decls {
 		cn := names.Escape(names.Python, names.Pascal(d.Name))
