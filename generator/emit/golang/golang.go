@@ -22,16 +22,19 @@
 package golang
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 	"go/ast"
-	"go/format"
+	"go/doc/comment"
 	"go/parser"
 	"go/token"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/model"
@@ -50,16 +53,20 @@ func Generate(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.Fi
 	if s == nil || svc == nil {
 		return nil, fmt.Errorf("go: nil schema or service")
 	}
-	g := &gen{s: s, svc: svc, opts: opts, symbols: map[string]string{}, clientMethods: map[string]string{}}
+	n := 64 + len(s.Decls) + 4*len(svc.Methods) + len(svc.Errors)
+	for _, d := range s.Decls {
+		n += len(d.Values)
+	}
+	g := &gen{s: s, svc: svc, opts: opts,
+		symbols:       make(map[string]origin, n),
+		clientMethods: make(map[string]origin, len(svc.Methods)+8),
+		goNames:       make(map[string]string, n),
+	}
 	src, err := g.file()
 	if err != nil {
 		return nil, fmt.Errorf("go: service %s: %w", svc.Name, err)
 	}
-	out, err := format.Source(src)
-	if err != nil {
-		return nil, fmt.Errorf("go: service %s: generated code does not format (a generator bug): %w", svc.Name, err)
-	}
-	return []emit.File{{Name: FileName, Content: out}}, nil
+	return []emit.File{{Name: FileName, Content: src}}, nil
 }
 
 // PackageName returns the package clause opts selects for s: opts.GoPackage,
@@ -90,21 +97,25 @@ type gen struct {
 	s    *model.Schema
 	svc  *model.Service
 	opts emit.Options
-	b    strings.Builder
+	b    bytes.Buffer
 
 	// symbols maps each package-level identifier to what declared it, to
 	// report collisions instead of emitting code that does not compile.
-	symbols       map[string]string
-	clientMethods map[string]string
+	symbols       map[string]origin
+	clientMethods map[string]origin
 	checked       map[*model.Decl]bool // records whose values need an enum check
+	goNames       map[string]string    // memo of goName
 }
 
-func (g *gen) p(format string, args ...interface{}) {
-	fmt.Fprintf(&g.b, format, args...)
+// w writes the concatenation of parts as one line.
+func (g *gen) w(parts ...string) {
+	for _, s := range parts {
+		g.b.WriteString(s)
+	}
 	g.b.WriteByte('\n')
 }
 
-func (g *gen) declare(table map[string]string, ident, what string) error {
+func (g *gen) declare(table map[string]origin, ident string, what origin) error {
 	if !token.IsIdentifier(ident) || !token.IsExported(ident) {
 		return fmt.Errorf("%s: %q is not a usable Go identifier", what, ident)
 	}
@@ -172,25 +183,41 @@ func parseRuntime() (*runtimeInfo, error) {
 // Names the generated part declares and the runtime refers to.
 var generatedSymbols = []string{"ServiceName", "ServiceVersion", "DefaultSocketPath", "Server"}
 
+var runtimeOnce struct {
+	sync.Once
+	info *runtimeInfo
+	err  error
+}
+
+// theRuntime parses runtime.go.txt once per process.
+func theRuntime() (*runtimeInfo, error) {
+	runtimeOnce.Do(func() { runtimeOnce.info, runtimeOnce.err = parseRuntime() })
+	return runtimeOnce.info, runtimeOnce.err
+}
+
+// file writes api.go. It writes gofmt's layout directly (indentation,
+// alignment of struct fields and const blocks, doc comment form): running
+// go/format over megabytes of output was most of the generator's time.
+// TestGofmtClean proves the output is unchanged by gofmt.
 func (g *gen) file() ([]byte, error) {
 	pkg, err := PackageName(g.s, g.opts)
 	if err != nil {
 		return nil, err
 	}
-	rt, err := parseRuntime()
+	rt, err := theRuntime()
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range rt.symbols {
 		if token.IsExported(n) {
-			g.symbols[n] = "the generated runtime's " + n
+			g.symbols[n] = origin{"the generated runtime's %s", n, ""}
 		}
 	}
 	for _, n := range generatedSymbols {
-		g.symbols[n] = "the generated " + n
+		g.symbols[n] = origin{"the generated %s", n, ""}
 	}
 	for _, n := range rt.clientMethods {
-		g.clientMethods[n] = "the Client's built-in " + n
+		g.clientMethods[n] = origin{"the Client's built-in %s", n, ""}
 	}
 	if err := g.declareAll(); err != nil {
 		return nil, err
@@ -201,44 +228,47 @@ func (g *gen) file() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	g.b.Grow(g.sizeHint(len(doc) + len(rt.body)))
 
 	g.b.WriteString(emit.Header("//", g.s, g.svc))
-	g.p("")
-	g.p("// Package %s is the Go API of the %s service: the schema's", pkg, g.svc.Name)
-	g.p("// types, a Client, and the Server interface with NewHandler, which serves")
-	g.p("// it over JSON-RPC 2.0 (HTTP or a Unix socket).")
+	g.w()
+	pkgDoc := "Package " + pkg + " is the Go API of the " + g.svc.Name + " service: the schema's\n" +
+		"types, a Client, and the Server interface with NewHandler, which serves\n" +
+		"it over JSON-RPC 2.0 (HTTP or a Unix socket)."
 	if g.svc.Doc != "" {
-		g.p("//")
-		g.comment("", g.svc.Doc)
+		pkgDoc += "\n\n" + g.svc.Doc
 	}
-	g.p("package %s", pkg)
-	g.p("")
-	imports := rt.imports
+	g.doc("", pkgDoc)
+	g.w("package ", pkg)
+	g.w()
+	imports := append([]string(nil), rt.imports...)
 	sort.Strings(imports)
-	g.p("import (")
+	g.w("import (")
 	for _, imp := range imports {
-		g.p("%s", strconv.Quote(imp))
+		g.w("\t", strconv.Quote(imp))
 	}
-	g.p(")")
-	g.p("")
-	g.p("const (")
-	g.p("// ServiceName is the service's name in the schema.")
-	g.p("ServiceName = %s", strconv.Quote(g.svc.Name))
-	g.p("// ServiceVersion is the service's version.")
-	g.p("ServiceVersion = %s", strconv.Quote(g.svc.Version))
-	g.p("// DefaultSocketPath is the Unix socket clients dial and servers listen on")
-	g.p("// by default; \"~/\" stands for the user's home directory.")
-	g.p("DefaultSocketPath = %s", strconv.Quote(g.opts.DefaultSocketPath(g.s)))
-	g.p(")")
-	g.p("")
+	g.w(")")
+	g.w()
+	g.w("const (")
+	g.w("\t// ServiceName is the service's name in the schema.")
+	g.w("\tServiceName = ", strconv.Quote(g.svc.Name))
+	g.w("\t// ServiceVersion is the service's version.")
+	g.w("\tServiceVersion = ", strconv.Quote(g.svc.Version))
+	g.w("\t// DefaultSocketPath is the Unix socket clients dial and servers listen on")
+	g.w("\t// by default; \"~/\" stands for the user's home directory.")
+	g.w("\tDefaultSocketPath = ", strconv.Quote(g.opts.DefaultSocketPath(g.s)))
+	g.w(")")
+	g.w()
 	if len(g.svc.Methods) > 0 {
-		g.p("// The method names on the wire, for Notify and Batch.")
-		g.p("const (")
-		for _, m := range g.svc.Methods {
-			g.p("Method%s = %s", goName(m.Name), strconv.Quote(m.Name))
+		g.w("// The method names on the wire, for Notify and Batch.")
+		g.w("const (")
+		rows := make([]row, len(g.svc.Methods))
+		for i, m := range g.svc.Methods {
+			rows[i] = row{"Method" + g.goName(m.Name), "", "= " + strconv.Quote(m.Name)}
 		}
-		g.p(")")
-		g.p("")
+		g.aligned(rows, 1)
+		g.w(")")
+		g.w()
 	}
 	for _, d := range g.s.Decls {
 		if err := g.decl(d); err != nil {
@@ -255,34 +285,128 @@ func (g *gen) file() ([]byte, error) {
 	g.server()
 	g.dispatch()
 	g.b.WriteString(rt.body)
-	g.p("")
-	g.p("// openRPCDocument is the OpenRPC document of %s.", g.svc.Name)
-	g.p("const openRPCDocument = %s", goString(doc))
-	return []byte(g.b.String()), nil
+	g.w()
+	g.w("// openRPCDocument is the OpenRPC document of ", g.svc.Name, ".")
+	g.w("const openRPCDocument = ", goString(doc))
+	return g.b.Bytes(), nil
 }
 
-// goName is the exported Go identifier of a schema name.
-func goName(name string) string { return names.GoExported(name) }
+// sizeHint estimates the size of api.go from generous per-item sizes, so
+// that its buffer is allocated once.
+func (g *gen) sizeHint(fixed int) int {
+	n := fixed + 8192
+	for _, d := range g.s.Decls {
+		n += 640 + 96*(len(d.Fields)+len(d.Values)) + 2*len(d.Doc)
+		for _, f := range d.Fields {
+			n += len(f.Doc)
+		}
+	}
+	for _, m := range g.svc.Methods {
+		n += 1024 + 128*len(m.Params) + 4*len(m.Doc) + len(m.ResultDoc)
+		for _, f := range m.Params {
+			n += len(f.Doc)
+		}
+	}
+	return n
+}
+
+// row is one line of an aligned section: up to two cells, padded to their
+// column's width as gofmt's tabwriter does, and the rest of the line.
+type row struct {
+	name, typ, rest string
+}
+
+// aligned writes rows, indented by one tab, as one alignment section:
+// columns (name, then type if cols is 2) padded to their widest cell plus
+// one space. A doc comment or blank line ends a section in gofmt, so
+// callers pass each run of rows without one between them.
+func (g *gen) aligned(rows []row, cols int) {
+	nameW, typW := 0, 0
+	for _, r := range rows {
+		if n := utf8.RuneCountInString(r.name); n > nameW {
+			nameW = n
+		}
+		if n := utf8.RuneCountInString(r.typ); n > typW {
+			typW = n
+		}
+	}
+	for _, r := range rows {
+		g.b.WriteByte('\t')
+		g.b.WriteString(r.name)
+		g.pad(nameW - utf8.RuneCountInString(r.name) + 1)
+		if cols == 2 {
+			g.b.WriteString(r.typ)
+			g.pad(typW - utf8.RuneCountInString(r.typ) + 1)
+		}
+		g.b.WriteString(r.rest)
+		g.b.WriteByte('\n')
+	}
+}
+
+const spaces = "                                                                "
+
+func (g *gen) pad(n int) {
+	for n > len(spaces) {
+		g.b.WriteString(spaces)
+		n -= len(spaces)
+	}
+	g.b.WriteString(spaces[:n])
+}
+
+// goName is the exported Go identifier of a schema name, memoized: the
+// same field and type names recur throughout a schema.
+func (g *gen) goName(name string) string {
+	n, ok := g.goNames[name]
+	if !ok {
+		n = names.GoExported(name)
+		g.goNames[name] = n
+	}
+	return n
+}
+
+// origin says what declared a Go identifier, for collision errors: a
+// format with up to two %s or %q verbs and their arguments. It is only
+// formatted when there is a collision, which keeps declareAll cheap.
+type origin struct{ format, a, b string }
+
+func (o origin) String() string {
+	switch strings.Count(o.format, "%") {
+	case 0:
+		return o.format
+	case 1:
+		return fmt.Sprintf(o.format, o.a)
+	}
+	return fmt.Sprintf(o.format, o.a, o.b)
+}
 
 // declareAll registers every package-level and Client identifier the
 // schema produces, so collisions are reported with the names involved.
 func (g *gen) declareAll() error {
+	fields := map[string]origin{}
+	resetFields := func(methods ...string) {
+		for k := range fields {
+			delete(fields, k)
+		}
+		for _, m := range methods {
+			fields[m] = origin{format: "the method " + m}
+		}
+	}
 	for _, d := range g.s.Decls {
-		n := goName(d.Name)
-		if err := g.declare(g.symbols, n, "type "+d.Name); err != nil {
+		n := g.goName(d.Name)
+		if err := g.declare(g.symbols, n, origin{"type %s", d.Name, ""}); err != nil {
 			return err
 		}
 		switch d.Kind {
 		case model.DeclEnum:
 			for _, v := range d.Values {
-				if err := g.declare(g.symbols, n+goName(v.Value), fmt.Sprintf("value %q of enum %s", v.Value, d.Name)); err != nil {
+				if err := g.declare(g.symbols, n+g.goName(v.Value), origin{"value %q of enum %s", v.Value, d.Name}); err != nil {
 					return err
 				}
 			}
 		case model.DeclRecord:
-			fields := map[string]string{"MarshalJSON": "the method MarshalJSON", "UnmarshalJSON": "the method UnmarshalJSON"}
+			resetFields("MarshalJSON", "UnmarshalJSON")
 			for _, f := range d.Fields {
-				if err := g.declare(fields, goName(f.Name), fmt.Sprintf("field %s.%s", d.Name, f.Name)); err != nil {
+				if err := g.declare(fields, g.goName(f.Name), origin{"field %s.%s", d.Name, f.Name}); err != nil {
 					return err
 				}
 			}
@@ -291,13 +415,13 @@ func (g *gen) declareAll() error {
 		}
 	}
 	for _, e := range g.svc.Errors {
-		if err := g.declare(g.symbols, "Err"+goName(e.Name), "error "+e.Name); err != nil {
+		if err := g.declare(g.symbols, "Err"+g.goName(e.Name), origin{"error %s", e.Name, ""}); err != nil {
 			return err
 		}
 	}
 	for _, m := range g.svc.Methods {
-		n := goName(m.Name)
-		what := "method " + m.Name
+		n := g.goName(m.Name)
+		what := origin{"method %s", m.Name, ""}
 		if err := g.declare(g.symbols, "Method"+n, what); err != nil {
 			return err
 		}
@@ -308,9 +432,9 @@ func (g *gen) declareAll() error {
 			if err := g.declare(g.symbols, n+"Input", what); err != nil {
 				return err
 			}
-			fields := map[string]string{"MarshalJSON": "the method MarshalJSON"}
+			resetFields("MarshalJSON")
 			for _, f := range m.Params {
-				if err := g.declare(fields, goName(f.Name), fmt.Sprintf("param %s(%s)", m.Name, f.Name)); err != nil {
+				if err := g.declare(fields, g.goName(f.Name), origin{"param %s(%s)", m.Name, f.Name}); err != nil {
 					return err
 				}
 			}
@@ -347,7 +471,7 @@ func goString(s string) string {
 
 // goType is the Go type of t; optional scalars, enums and records become
 // pointers, while slices, maps, bytes and any stay plain (nil is absent).
-func goType(t *model.TypeRef, optional bool) string {
+func (g *gen) goType(t *model.TypeRef, optional bool) string {
 	var s string
 	switch t.Kind {
 	case model.KindStr:
@@ -373,11 +497,11 @@ func goType(t *model.TypeRef, optional bool) string {
 	case model.KindAny:
 		return "json.RawMessage"
 	case model.KindList:
-		return "[]" + goType(t.Elem, false)
+		return "[]" + g.goType(t.Elem, false)
 	case model.KindMap:
-		return "map[string]" + goType(t.Elem, false)
+		return "map[string]" + g.goType(t.Elem, false)
 	case model.KindNamed:
-		s = goName(t.Decl.Name)
+		s = g.goName(t.Decl.Name)
 	default:
 		s = "invalid"
 	}
@@ -387,25 +511,139 @@ func goType(t *model.TypeRef, optional bool) string {
 	return s
 }
 
-// isPointer reports whether goType(t, optional) is a pointer.
-func isPointer(t *model.TypeRef, optional bool) bool {
-	return optional && strings.HasPrefix(goType(t, true), "*")
+// isPointer reports whether g.goType(t, optional) is a pointer.
+func (g *gen) isPointer(t *model.TypeRef, optional bool) bool {
+	return optional && strings.HasPrefix(g.goType(t, true), "*")
 }
 
-// comment writes doc as // lines, prefixing the first line with lead.
-func (g *gen) comment(lead, doc string) {
-	lines := strings.Split(doc, "\n")
-	for i, l := range lines {
-		if i == 0 && lead != "" {
-			l = lead + l
+// comment writes doc as // lines indented by ind, prefixing the first line
+// with lead. gofmt leaves indented comments as they are.
+func (g *gen) comment(ind, lead, doc string) {
+	for i := 0; ; i++ {
+		l, rest, more := cut(doc, '\n')
+		l = strings.TrimRight(l, " \t")
+		g.b.WriteString(ind)
+		switch {
+		case i == 0 && lead != "":
+			g.b.WriteString("// ")
+			g.b.WriteString(strings.TrimRight(lead+l, " \t"))
+		case l == "":
+			g.b.WriteString("//")
+		default:
+			g.b.WriteString("// ")
+			g.b.WriteString(l)
 		}
+		g.b.WriteByte('\n')
+		if !more {
+			return
+		}
+		doc = rest
+	}
+}
+
+func cut(s string, sep byte) (before, after string, found bool) {
+	if i := strings.IndexByte(s, sep); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
+}
+
+// doc writes a top-level doc comment, lead+doc, in the form gofmt gives
+// doc comments. One plain line, the common case, is written as is; other
+// text goes through go/doc/comment as gofmt does (see formatDoc).
+func (g *gen) doc(lead, doc string) {
+	text := strings.TrimRight(lead+doc, " \t")
+	if plainLine(text) {
+		g.w("// ", text)
+		return
+	}
+	for _, l := range formatDoc(text) {
+		g.w(l)
+	}
+}
+
+// plainLine reports whether text is one line that go/doc/comment prints
+// back unchanged: a paragraph starting with a letter (not a heading, list,
+// code block, link definition or directive).
+func plainLine(text string) bool {
+	if text == "" || strings.ContainsAny(text, "\n\t\r\f\v") {
+		return false
+	}
+	c := text[0]
+	if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+		return false
+	}
+	return !isDirective(text)
+}
+
+// formatDoc returns the // lines of the doc comment text as go/printer's
+// formatDocComment (Go 1.19 to now) writes them: directives moved to the
+// end, the rest parsed and printed by go/doc/comment.
+func formatDoc(text string) []string {
+	var b strings.Builder
+	var lines, directives []string
+	for _, l := range strings.Split(text, "\n") {
 		l = strings.TrimRight(l, " \t")
 		if l == "" {
-			g.p("//")
+			lines = append(lines, "//")
 		} else {
-			g.p("// %s", l)
+			lines = append(lines, "// "+l)
+		}
+		if isDirective(l) {
+			directives = append(directives, "//"+l)
+			continue
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if b.Len() == 0 {
+		return lines
+	}
+	var p comment.Parser
+	var pr comment.Printer
+	out := string(pr.Comment(p.Parse(b.String())))
+	lines = lines[:0]
+	for out != "" {
+		var l string
+		l, out, _ = cut(out, '\n')
+		switch {
+		case l == "":
+			l = "//"
+		case l[0] == '\t':
+			l = "//" + l
+		default:
+			l = "// " + l
+		}
+		lines = append(lines, l)
+	}
+	if len(directives) > 0 {
+		lines = append(lines, "//")
+		lines = append(lines, directives...)
+	}
+	return lines
+}
+
+// isDirective reports whether the comment text c (after "//") is a
+// directive, which gofmt moves to the end of a doc comment; a copy of
+// go/printer's isDirective.
+func isDirective(c string) bool {
+	if strings.HasPrefix(c, "line ") || strings.HasPrefix(c, "extern ") || strings.HasPrefix(c, "export ") {
+		return true
+	}
+	colon := strings.Index(c, ":")
+	if colon <= 0 || colon+1 >= len(c) {
+		return false
+	}
+	for i := 0; i <= colon+1; i++ {
+		if i == colon {
+			continue
+		}
+		b := c[i]
+		if !('a' <= b && b <= 'z' || '0' <= b && b <= '9') {
+			return false
 		}
 	}
+	return true
 }
 
 // lowerFirst lower-cases the first letter of s unless it starts an
@@ -429,17 +667,17 @@ func upperFirst(s string) string {
 // for the Go identifier ident from the schema doc.
 func (g *gen) typeDoc(ident, doc, fallback string) {
 	if doc == "" {
-		g.p("// %s %s", ident, fallback)
+		g.w("// ", ident, " ", fallback)
 		return
 	}
-	first := strings.SplitN(doc, "\n", 2)[0]
+	first, _, _ := cut(doc, '\n')
 	switch {
 	case strings.HasPrefix(first, ident+" "):
-		g.comment("", doc)
+		g.doc("", doc)
 	case strings.HasPrefix(first, "A ") || strings.HasPrefix(first, "An ") || strings.HasPrefix(first, "The "):
-		g.comment(ident+" is ", lowerFirst(doc))
+		g.doc(ident+" is ", lowerFirst(doc))
 	default:
-		g.comment(ident+" represents ", lowerFirst(doc))
+		g.doc(ident+" represents ", lowerFirst(doc))
 	}
 }
 
@@ -466,37 +704,45 @@ func tag(f *model.Field) (string, error) {
 }
 
 func (g *gen) decl(d *model.Decl) error {
-	n := goName(d.Name)
+	n := g.goName(d.Name)
 	switch d.Kind {
 	case model.DeclEnum:
 		g.typeDoc(n, d.Doc, "is an enum of the schema.")
-		g.p("type %s string", n)
-		g.p("")
-		g.p("// The values of %s.", n)
-		g.p("const (")
+		g.w("type ", n, " string")
+		g.w()
+		g.w("// The values of ", n, ".")
+		g.w("const (")
+		var section []row
 		for _, v := range d.Values {
 			if v.Doc != "" {
-				g.comment("", v.Doc)
+				g.aligned(section, 2)
+				section = section[:0]
+				g.comment("\t", "", v.Doc)
 			}
-			g.p("%s%s %s = %s", n, goName(v.Value), n, strconv.Quote(v.Value))
+			section = append(section, row{n + g.goName(v.Value), n, "= " + strconv.Quote(v.Value)})
 		}
-		g.p(")")
-		g.p("")
-		g.p("// Valid reports whether x is one of the values of %s.", n)
-		g.p("func (x %s) Valid() bool {", n)
-		g.p("switch x {")
-		var cases []string
-		for _, v := range d.Values {
-			cases = append(cases, n+goName(v.Value))
+		g.aligned(section, 2)
+		g.w(")")
+		g.w()
+		g.w("// Valid reports whether x is one of the values of ", n, ".")
+		g.w("func (x ", n, ") Valid() bool {")
+		g.w("\tswitch x {")
+		if len(d.Values) > 0 {
+			g.b.WriteString("\tcase ")
+			for i, v := range d.Values {
+				if i > 0 {
+					g.b.WriteString(", ")
+				}
+				g.b.WriteString(n)
+				g.b.WriteString(g.goName(v.Value))
+			}
+			g.w(":")
+			g.w("\t\treturn true")
 		}
-		if len(cases) > 0 {
-			g.p("case %s:", strings.Join(cases, ", "))
-			g.p("return true")
-		}
-		g.p("}")
-		g.p("return false")
-		g.p("}")
-		g.p("")
+		g.w("\t}")
+		g.w("\treturn false")
+		g.w("}")
+		g.w()
 		return nil
 	case model.DeclRecord:
 		g.typeDoc(n, d.Doc, "is a record of the schema.")
@@ -515,42 +761,49 @@ func (g *gen) decl(d *model.Decl) error {
 // structType writes a struct and, when it has required lists, maps or
 // bytes, a MarshalJSON that sends their nil values as empty ones.
 func (g *gen) structType(n string, fields []*model.Field) error {
-	g.p("type %s struct {", n)
+	g.w("type ", n, " struct {")
+	var section []row
 	for _, f := range fields {
 		t, err := tag(f)
 		if err != nil {
 			return fmt.Errorf("field %s: %w", f.Name, err)
 		}
 		if f.Doc != "" {
-			g.comment("", upperFirst(f.Doc))
+			g.aligned(section, 2)
+			section = section[:0]
+			g.comment("\t", "", upperFirst(f.Doc))
 		}
-		g.p("%s %s %s", goName(f.Name), goType(f.Type, f.Optional), t)
+		section = append(section, row{g.goName(f.Name), g.goType(f.Type, f.Optional), t})
 	}
-	g.p("}")
-	g.p("")
-	var empty []*model.Field
+	g.aligned(section, 2)
+	g.w("}")
+	g.w()
+	empty := 0
 	for _, f := range fields {
 		if !f.Optional && nilable(f.Type) {
-			empty = append(empty, f)
+			empty++
 		}
 	}
-	if len(empty) == 0 {
+	if empty == 0 {
 		return nil
 	}
-	g.p("// MarshalJSON encodes x, sending nil required lists, maps and bytes as")
-	g.p("// empty values rather than null.")
-	g.p("func (x %s) MarshalJSON() ([]byte, error) {", n)
-	g.p("type plain %s", n)
-	g.p("p := plain(x)")
-	for _, f := range empty {
-		fn := goName(f.Name)
-		g.p("if p.%s == nil {", fn)
-		g.p("p.%s = %s{}", fn, goType(f.Type, false))
-		g.p("}")
+	g.w("// MarshalJSON encodes x, sending nil required lists, maps and bytes as")
+	g.w("// empty values rather than null.")
+	g.w("func (x ", n, ") MarshalJSON() ([]byte, error) {")
+	g.w("\ttype plain ", n)
+	g.w("\tp := plain(x)")
+	for _, f := range fields {
+		if f.Optional || !nilable(f.Type) {
+			continue
+		}
+		fn := g.goName(f.Name)
+		g.w("\tif p.", fn, " == nil {")
+		g.w("\t\tp.", fn, " = ", g.goType(f.Type, false), "{}")
+		g.w("\t}")
 	}
-	g.p("return json.Marshal(p)")
-	g.p("}")
-	g.p("")
+	g.w("\treturn json.Marshal(p)")
+	g.w("}")
+	g.w()
 	return nil
 }
 
@@ -562,12 +815,12 @@ func (g *gen) unmarshalFunc(n string, fields []*model.Field) {
 	if required == "nil" {
 		return
 	}
-	g.p("// UnmarshalJSON decodes x, rejecting an object that lacks a required field.")
-	g.p("func (x *%s) UnmarshalJSON(b []byte) error {", n)
-	g.p("type plain %s", n)
-	g.p("return decodeRecord(b, %s, (*plain)(x), %s, %s)", strconv.Quote(n), required, quoteList(fields, nullableFields))
-	g.p("}")
-	g.p("")
+	g.w("// UnmarshalJSON decodes x, rejecting an object that lacks a required field.")
+	g.w("func (x *", n, ") UnmarshalJSON(b []byte) error {")
+	g.w("\ttype plain ", n)
+	g.w("\treturn decodeRecord(b, ", strconv.Quote(n), ", (*plain)(x), ", required, ", ", quoteList(fields, nullableFields), ")")
+	g.w("}")
+	g.w()
 }
 
 // nilable reports whether the Go type of a required t has a nil value
@@ -615,23 +868,23 @@ func needsCheck(t *model.TypeRef, checked map[*model.Decl]bool) bool {
 // checkFunc writes the check method of a struct: the first enum value
 // outside its enum, with its path ("steps[2].phase").
 func (g *gen) checkFunc(n string, fields []*model.Field) {
-	g.p("// check reports the first enum value in x that is not one of its enum's values.")
-	g.p("func (x %s) check() error {", n)
+	g.w("// check reports the first enum value in x that is not one of its enum's values.")
+	g.w("func (x ", n, ") check() error {")
 	for _, f := range fields {
 		if needsCheck(f.Type, g.checked) {
-			g.checkValue("x."+goName(f.Name), f.Type, isPointer(f.Type, f.Optional), fmtEscape(f.Name), nil, 0)
+			g.checkValue("\t", "x."+g.goName(f.Name), f.Type, g.isPointer(f.Type, f.Optional), fmtEscape(f.Name), nil, 0)
 		}
 	}
-	g.p("return nil")
-	g.p("}")
-	g.p("")
+	g.w("\treturn nil")
+	g.w("}")
+	g.w()
 }
 
 func fmtEscape(s string) string { return strings.ReplaceAll(s, "%", "%%") }
 
-// checkValue writes the check of expr (of type t) whose path is the
-// format pathFmt applied to pathArgs.
-func (g *gen) checkValue(expr string, t *model.TypeRef, ptr bool, pathFmt string, pathArgs []string, depth int) {
+// checkValue writes, indented by ind, the check of expr (of type t)
+// whose path is the format pathFmt applied to pathArgs.
+func (g *gen) checkValue(ind, expr string, t *model.TypeRef, ptr bool, pathFmt string, pathArgs []string, depth int) {
 	args := func(extra ...string) string {
 		all := append(append([]string{}, pathArgs...), extra...)
 		if len(all) == 0 {
@@ -643,35 +896,37 @@ func (g *gen) checkValue(expr string, t *model.TypeRef, ptr bool, pathFmt string
 	case model.KindNamed:
 		value := expr
 		if ptr {
-			g.p("if %s != nil {", expr)
-			defer g.p("}")
+			g.w(ind, "if ", expr, " != nil {")
+			defer g.w(ind, "}")
+			ind += "\t"
 			value = "*" + expr
 		}
 		if t.Decl.Kind == model.DeclEnum {
-			g.p("if !%s.Valid() {", expr)
-			g.p("return fmt.Errorf(%s%s)", strconv.Quote(pathFmt+": %q is not a "+goName(t.Decl.Name)), args("string("+value+")"))
-			g.p("}")
+			g.w(ind, "if !", expr, ".Valid() {")
+			g.w(ind, "\treturn fmt.Errorf(", strconv.Quote(pathFmt+": %q is not a "+g.goName(t.Decl.Name)), args("string("+value+")"), ")")
+			g.w(ind, "}")
 			return
 		}
-		g.p("if err := %s.check(); err != nil {", expr)
-		g.p("return fmt.Errorf(%s%s)", strconv.Quote(pathFmt+".%w"), args("err"))
-		g.p("}")
+		g.w(ind, "if err := ", expr, ".check(); err != nil {")
+		g.w(ind, "\treturn fmt.Errorf(", strconv.Quote(pathFmt+".%w"), args("err"), ")")
+		g.w(ind, "}")
 	case model.KindList:
-		i := fmt.Sprintf("i%d", depth)
-		g.p("for %s := range %s {", i, expr)
-		g.checkValue(expr+"["+i+"]", t.Elem, false, pathFmt+"[%d]", append(append([]string{}, pathArgs...), i), depth+1)
-		g.p("}")
+		i := "i" + strconv.Itoa(depth)
+		g.w(ind, "for ", i, " := range ", expr, " {")
+		g.checkValue(ind+"\t", expr+"["+i+"]", t.Elem, false, pathFmt+"[%d]", append(append([]string{}, pathArgs...), i), depth+1)
+		g.w(ind, "}")
 	case model.KindMap:
-		k, v := fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
-		g.p("for %s, %s := range %s {", k, v, expr)
-		g.checkValue(v, t.Elem, false, pathFmt+"[%q]", append(append([]string{}, pathArgs...), k), depth+1)
-		g.p("}")
+		k, v := "k"+strconv.Itoa(depth), "v"+strconv.Itoa(depth)
+		g.w(ind, "for ", k, ", ", v, " := range ", expr, " {")
+		g.checkValue(ind+"\t", v, t.Elem, false, pathFmt+"[%q]", append(append([]string{}, pathArgs...), k), depth+1)
+		g.w(ind, "}")
 	}
 }
 
 func errorMessage(e *model.ErrorDef) string {
 	if e.Doc != "" {
-		return strings.SplitN(e.Doc, "\n", 2)[0]
+		first, _, _ := cut(e.Doc, '\n')
+		return first
 	}
 	return e.Name
 }
@@ -680,16 +935,17 @@ func (g *gen) errors() {
 	if len(g.svc.Errors) == 0 {
 		return
 	}
-	g.p("// The application errors of %s. Test for them with errors.Is; a Server", g.svc.Name)
-	g.p("// method returns them (possibly wrapped, or with WithData) to send them.")
-	g.p("var (")
+	g.w("// The application errors of ", g.svc.Name, ". Test for them with errors.Is; a Server")
+	g.w("// method returns them (possibly wrapped, or with WithData) to send them.")
+	g.w("var (")
 	for _, e := range g.svc.Errors {
-		n := "Err" + goName(e.Name)
-		g.comment(fmt.Sprintf("%s is error %d: ", n, e.Code), lowerFirst(errorMessage(e)))
-		g.p("%s = &RPCError{Code: %d, Message: %s}", n, e.Code, strconv.Quote(errorMessage(e)))
+		n := "Err" + g.goName(e.Name)
+		code := strconv.Itoa(e.Code)
+		g.comment("\t", n+" is error "+code+": ", lowerFirst(errorMessage(e)))
+		g.w("\t", n, " = &RPCError{Code: ", code, ", Message: ", strconv.Quote(errorMessage(e)), "}")
 	}
-	g.p(")")
-	g.p("")
+	g.w(")")
+	g.w()
 }
 
 func (g *gen) inputChecked(m *model.Method) bool {
@@ -702,9 +958,9 @@ func (g *gen) inputChecked(m *model.Method) bool {
 }
 
 func (g *gen) methodTypes(m *model.Method) error {
-	n := goName(m.Name)
+	n := g.goName(m.Name)
 	if len(m.Params) > 0 {
-		g.p("// %sInput holds the params of %s.", n, m.Name)
+		g.w("// ", n, "Input holds the params of ", m.Name, ".")
 		if err := g.structType(n+"Input", m.Params); err != nil {
 			return fmt.Errorf("method %s: %w", m.Name, err)
 		}
@@ -714,19 +970,19 @@ func (g *gen) methodTypes(m *model.Method) error {
 	}
 	if m.Result != nil {
 		if m.ResultDoc != "" {
-			g.comment(fmt.Sprintf("%sOutput is the result of %s: ", n, m.Name), lowerFirst(m.ResultDoc))
+			g.doc(n+"Output is the result of "+m.Name+": ", lowerFirst(m.ResultDoc))
 		} else {
-			g.p("// %sOutput is the result of %s.", n, m.Name)
+			g.w("// ", n, "Output is the result of ", m.Name, ".")
 		}
-		g.p("type %sOutput = %s", n, goType(m.Result, false))
-		g.p("")
+		g.w("type ", n, "Output = ", g.goType(m.Result, false))
+		g.w()
 	}
 	return nil
 }
 
 // signature is the Go signature of m after the method name.
-func signature(m *model.Method) string {
-	n := goName(m.Name)
+func (g *gen) signature(m *model.Method) string {
+	n := g.goName(m.Name)
 	params := "ctx context.Context"
 	if len(m.Params) > 0 {
 		params += ", in " + n + "Input"
@@ -734,125 +990,117 @@ func signature(m *model.Method) string {
 	if m.Result == nil {
 		return "(" + params + ") error"
 	}
-	return "(" + params + ") (" + goType(m.Result, false) + ", error)"
+	return "(" + params + ") (" + g.goType(m.Result, false) + ", error)"
 }
 
-// methodDoc writes "<ident> <verb> <wire>: <doc>".
-func (g *gen) methodDoc(ident, verb string, m *model.Method) {
+// methodDoc writes "<ident> <verb> <wire>: <doc>", indented by ind (a
+// top-level doc comment when ind is "").
+func (g *gen) methodDoc(ind, ident, verb string, m *model.Method) {
 	if m.Doc == "" {
-		g.p("// %s %s %s.", ident, verb, m.Name)
+		g.w(ind, "// ", ident, " ", verb, " ", m.Name, ".")
 		return
 	}
-	g.comment(fmt.Sprintf("%s %s %s: ", ident, verb, m.Name), lowerFirst(m.Doc))
+	lead := ident + " " + verb + " " + m.Name + ": "
+	if ind == "" {
+		g.doc(lead, lowerFirst(m.Doc))
+		return
+	}
+	g.comment(ind, lead, lowerFirst(m.Doc))
 }
 
 func (g *gen) client() {
 	for _, m := range g.svc.Methods {
-		n := goName(m.Name)
-		g.methodDoc(n, "calls", m)
-		g.p("func (c *Client) %s%s {", n, signature(m))
+		n := g.goName(m.Name)
+		g.methodDoc("", n, "calls", m)
+		g.w("func (c *Client) ", n, g.signature(m), " {")
 		in := "nil"
 		if len(m.Params) > 0 {
 			in = "in"
 		}
 		if m.Result == nil {
-			g.p("return c.Transport.Call(ctx, Method%s, %s, nil)", n, in)
+			g.w("\treturn c.Transport.Call(ctx, Method", n, ", ", in, ", nil)")
 		} else {
-			g.p("var out %s", goType(m.Result, false))
-			g.p("err := c.Transport.Call(ctx, Method%s, %s, &out)", n, in)
-			g.p("return out, err")
+			g.w("\treturn callResult[", g.goType(m.Result, false), "](ctx, c.Transport, Method", n, ", ", in, ")")
 		}
-		g.p("}")
-		g.p("")
+		g.w("}")
+		g.w()
 	}
 }
 
 func (g *gen) server() {
+	doc := "Server is the " + g.svc.Name + " service."
 	if g.svc.Doc != "" {
-		g.comment("Server is the "+g.svc.Name+" service: ", lowerFirst(g.svc.Doc))
-		g.p("//")
-	} else {
-		g.p("// Server is the %s service.", g.svc.Name)
-		g.p("//")
+		doc = "Server is the " + g.svc.Name + " service: " + lowerFirst(g.svc.Doc)
 	}
-	g.p("// Implement it and serve it with NewHandler. Each method gets the HTTP")
-	g.p("// request's context; an error it returns that is (or wraps) an *RPCError")
-	g.p("// is sent as is, any other error as an internal error (-32603).")
-	g.p("type Server interface {")
+	g.doc(doc, "\n\n"+
+		"Implement it and serve it with NewHandler. Each method gets the HTTP\n"+
+		"request's context; an error it returns that is (or wraps) an *RPCError\n"+
+		"is sent as is, any other error as an internal error (-32603).")
+	g.w("type Server interface {")
 	for _, m := range g.svc.Methods {
-		n := goName(m.Name)
-		g.methodDoc(n, "serves", m)
-		g.p("%s%s", n, signature(m))
+		n := g.goName(m.Name)
+		g.methodDoc("\t", n, "serves", m)
+		g.w("\t", n, g.signature(m))
 	}
-	g.p("}")
-	g.p("")
+	g.w("}")
+	g.w()
 }
 
 // Which fields quoteList lists.
 const (
-	allFields = iota
-	requiredFields
+	requiredFields = iota
 	nullableFields // required fields of type any, for which null is a value
 )
 
 func quoteList(fields []*model.Field, which int) string {
-	var q []string
+	var b strings.Builder
 	for _, f := range fields {
 		switch {
 		case which == requiredFields && f.Optional,
 			which == nullableFields && (f.Optional || f.Type.Kind != model.KindAny):
 			continue
 		}
-		q = append(q, strconv.Quote(f.Name))
+		if b.Len() == 0 {
+			b.WriteString("[]string{")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(f.Name))
 	}
-	if len(q) == 0 {
+	if b.Len() == 0 {
 		return "nil"
 	}
-	return "[]string{" + strings.Join(q, ", ") + "}"
+	b.WriteString("}")
+	return b.String()
 }
 
+// dispatch writes the method switch; the runtime's serve helpers decode
+// and check the params (the Input's json tags say which are required),
+// call the Server and send nil lists and maps as empty ones.
 func (g *gen) dispatch() {
-	g.p("// dispatch decodes and checks the params of method and calls the Server.")
-	g.p("func (h *Handler) dispatch(ctx context.Context, method string, params json.RawMessage) (interface{}, error) {")
+	g.w("// dispatch decodes and checks the params of method and calls the Server.")
+	g.w("func (h *Handler) dispatch(ctx context.Context, method string, params json.RawMessage) (interface{}, error) {")
 	if len(g.svc.Methods) > 0 {
-		g.p("switch method {")
+		g.w("\tswitch method {")
 	}
 	for _, m := range g.svc.Methods {
-		n := goName(m.Name)
-		g.p("case Method%s:", n)
-		in := ""
-		if len(m.Params) > 0 {
-			g.p("var in %sInput", n)
-			g.p("if err := decodeParams(params, &in, %s, %s, %s); err != nil {",
-				quoteList(m.Params, allFields), quoteList(m.Params, requiredFields), quoteList(m.Params, nullableFields))
-			in = ", in"
-		} else {
-			g.p("if err := decodeParams(params, nil, nil, nil, nil); err != nil {")
-		}
-		g.p("return nil, err")
-		g.p("}")
-		if g.inputChecked(m) {
-			g.p("if err := in.check(); err != nil {")
-			g.p("return nil, invalidParams(err)")
-			g.p("}")
-		}
+		n := g.goName(m.Name)
+		helper := "serve"
 		switch {
+		case len(m.Params) == 0 && m.Result == nil:
+			helper = "serveNoParamsNoResult"
+		case len(m.Params) == 0:
+			helper = "serveNoParams"
 		case m.Result == nil:
-			g.p("return nil, h.impl.%s(ctx%s)", n, in)
-		case nilable(m.Result):
-			g.p("out, err := h.impl.%s(ctx%s)", n, in)
-			g.p("if out == nil {")
-			g.p("out = %s{}", goType(m.Result, false))
-			g.p("}")
-			g.p("return out, err")
-		default:
-			g.p("return h.impl.%s(ctx%s)", n, in)
+			helper = "serveNoResult"
 		}
+		g.w("\tcase Method", n, ":")
+		g.w("\t\treturn ", helper, "(ctx, params, h.impl.", n, ")")
 	}
 	if len(g.svc.Methods) > 0 {
-		g.p("}")
+		g.w("\t}")
 	}
-	g.p("return nil, newRPCError(CodeMethodNotFound, \"method not found: %%q\", method)")
-	g.p("}")
-	g.p("")
+	g.w("\treturn nil, newRPCError(CodeMethodNotFound, \"method not found: %q\", method)")
+	g.w("}")
+	g.w()
 }

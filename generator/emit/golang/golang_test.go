@@ -9,12 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/lhumina-code/rules_oschema/generator/emit"
+	"github.com/lhumina-code/rules_oschema/generator/internal/synth"
 	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/resolve"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
 
@@ -52,19 +55,103 @@ func TestDeterministic(t *testing.T) {
 	assert.NotContains(t, text, "/tmp/", "absolute path in output")
 }
 
+// TestGofmtClean proves the emitter's own layout is gofmt's: go/format
+// leaves the output of every kind of schema unchanged, byte for byte.
 func TestGofmtClean(t *testing.T) {
-	for _, s := range []*model.Schema{loadKitchenSink(t), oddSchema()} {
-		src := generate(t, s, emit.Options{})
-		formatted, err := format.Source(src)
-		require.NoError(t, err)
-		assert.Equal(t, string(formatted), string(src))
-		gofmt := testtool.Look(t, "gofmt", "/usr/lib/go-1.19/bin/gofmt")
-		dir := t.TempDir()
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "api.go"), src, 0o644))
-		out, err := exec.Command(gofmt, "-l", dir).CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Empty(t, string(out), "gofmt -l lists the generated file")
+	for name, s := range map[string]*model.Schema{
+		"kitchen_sink": loadKitchenSink(t),
+		"odd":          oddSchema(),
+		"docs":         docSchema(),
+		"empty":        emptySchema(),
+		"synth":        synthSchema(t, 60, 40),
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := generate(t, s, emit.Options{})
+			formatted, err := format.Source(src)
+			require.NoError(t, err)
+			assert.Equal(t, string(formatted), string(src))
+		})
 	}
+}
+
+// TestGofmt119Clean runs Go 1.19's gofmt, the oldest the project supports,
+// over the same outputs.
+func TestGofmt119Clean(t *testing.T) {
+	gofmt := testtool.Look(t, "gofmt", "/usr/lib/go-1.19/bin/gofmt")
+	dir := t.TempDir()
+	for name, s := range map[string]*model.Schema{
+		"kitchen_sink": loadKitchenSink(t),
+		"odd":          oddSchema(),
+		"docs":         docSchema(),
+		"synth":        synthSchema(t, 60, 40),
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name+".go"), generate(t, s, emit.Options{}), 0o644))
+	}
+	out, err := exec.Command(gofmt, "-l", dir).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Empty(t, string(out), "gofmt -l lists generated files")
+}
+
+// TestDocsCompile: doc comments gofmt rewrites (lists, code, headings,
+// directives) still compile and keep their text.
+func TestDocsCompile(t *testing.T) {
+	api := generate(t, docSchema(), emit.Options{})
+	src := string(api)
+	for _, want := range []string{
+		"// Note represents a note.\n//\n// # Format\n//\n// - first\n// - second\n//\n//\tcode line\n//\n//go:generate nothing\ntype Note struct {",
+		"// Server is the DocService service: serves notes.\n//\n// # Title\n//\n// More text:\n//  1. one\n//  2. two\n//\n// Implement it",
+		"// NoteGetOutput is the result of note_get: the note;\n//\n//\tits code\ntype NoteGetOutput = Note",
+		"\t// Body text\n\t//   indented stays\n\tBody ",
+	} {
+		assert.True(t, strings.Contains(src, want), "generated code lacks %q", want)
+	}
+	goRun(t, goToolchains(t)["go1.19"], writeModule(t, api), "vet", "./...")
+}
+
+// TestSynthCompiles builds the output of a synthetic schema that has
+// every type in many combinations.
+func TestSynthCompiles(t *testing.T) {
+	api := generate(t, synthSchema(t, 60, 40), emit.Options{})
+	goRun(t, goToolchains(t)["go1.19"], writeModule(t, api), "vet", "./...")
+}
+
+func synthSchema(t *testing.T, types, methods int) *model.Schema {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, data := range synth.Schema(types, methods) {
+		fsys[synth.Dir+"/"+name] = &fstest.MapFile{Data: data, Mode: 0o644}
+	}
+	s, err := resolve.Load(fsys, synth.Dir)
+	require.NoError(t, err)
+	return s
+}
+
+func emptySchema() *model.Schema {
+	return &model.Schema{Name: "empty", Path: "x/empty", Services: []*model.Service{{Name: "EmptyService", Version: "1.0.0"}}}
+}
+
+// docSchema has doc comments that go/doc/comment reformats.
+func docSchema() *model.Schema {
+	kind := &model.Decl{Name: "Kind", Kind: model.DeclEnum, Doc: "Kinds:\n- a\n- b", Values: []*model.EnumValue{
+		{Value: "a", Doc: "First.\n\n  code"}, {Value: "bb"}, {Value: "ccc", Doc: "Third."}, {Value: "d"}}}
+	note := &model.Decl{Name: "Note", Kind: model.DeclRecord,
+		Doc: "a note.\n\n# Format\n\n- first\n- second\n\n\tcode line\n\n\ngo:generate nothing   ", Fields: []*model.Field{
+			{Name: "id", Type: model.Scalar(model.KindStr)},
+			{Name: "kind_of_note", Type: model.Ref(kind)},
+			{Name: "body", Doc: "body text\n  indented stays", Type: model.Scalar(model.KindStr)},
+			{Name: "x", Type: model.Scalar(model.KindI32), Optional: true},
+			{Name: "longer_name", Type: model.MapOf(model.ListOf(model.Ref(kind))), Optional: true},
+			{Name: "café", Type: model.Scalar(model.KindBool)},
+		}}
+	svc := &model.Service{Name: "DocService", Version: "1.0.0", Doc: "Serves notes.\n\nTitle\n\nMore text:\n  1. one\n  2. two",
+		Errors: []*model.ErrorDef{{Name: "Gone", Code: 1, Doc: "Gone away.\nSecond line."}},
+		Methods: []*model.Method{
+			{Name: "note_get", Doc: "Get a note.\nSee [Note] and https://example.com/x.", Params: []*model.Field{
+				{Name: "id", Type: model.Scalar(model.KindStr)}, {Name: "kind", Type: model.Ref(kind), Optional: true}},
+				Result: model.Ref(note), ResultDoc: "The note;\n\n\tits code"},
+			{Name: "note_drop", Doc: "- dash first", Params: []*model.Field{{Name: "id", Type: model.Scalar(model.KindStr)}}},
+		}}
+	return &model.Schema{Name: "docs", Path: "x/docs", Decls: []*model.Decl{kind, note}, Services: []*model.Service{svc}}
 }
 
 func TestHeaderAndPackage(t *testing.T) {
@@ -160,14 +247,14 @@ func TestOddSchemaCompiles(t *testing.T) {
 	} {
 		assert.True(t, strings.Contains(collapse(src), collapse(want)), "generated code lacks %s", want)
 	}
-	dir := writeModule(t, api)
+	dir := writeModule(t, api, "odd/api_test.go")
 	goRun(t, goToolchains(t)["go1.19"], dir, "vet", "./...")
+	goRun(t, goToolchains(t)["go1.19"], dir, "test", "-count=1", "./...")
 }
 
 // TestEmptyServiceCompiles: no decls, no methods, no errors.
 func TestEmptyServiceCompiles(t *testing.T) {
-	s := &model.Schema{Name: "empty", Path: "x/empty", Services: []*model.Service{{Name: "EmptyService", Version: "1.0.0"}}}
-	api := generate(t, s, emit.Options{})
+	api := generate(t, emptySchema(), emit.Options{})
 	assert.Contains(t, string(api), "type Server interface {\n}")
 	goRun(t, goToolchains(t)["go1.19"], writeModule(t, api), "vet", "./...")
 }
@@ -187,6 +274,7 @@ func oddSchema() *model.Schema {
 		{Name: "select", Params: []*model.Field{{Name: "range", Type: model.Ref(state), Optional: true}}, Result: model.ListOf(model.Ref(item))},
 		{Name: "ping"},
 		{Name: "http_url", Result: model.MapOf(model.Scalar(model.KindAny))},
+		{Name: "raw", Params: []*model.Field{{Name: "v", Type: model.Scalar(model.KindAny)}}, Result: model.Scalar(model.KindAny)},
 	}}
 	return &model.Schema{Name: "odd-schema", Path: "x/odd-schema", Decls: []*model.Decl{state, item}, Services: []*model.Service{svc}}
 }
