@@ -16,7 +16,13 @@
  */
 
 /** Where a play (one execution of a workflow) is. */
-export type PlayPhase = "created" | "waiting_deps" | "running" | "success" | "failed" | "cancelled";
+export type PlayPhase =
+  | "created"
+  | "waiting_deps"
+  | "running"
+  | "success"
+  | "failed"
+  | "cancelled";
 
 /** The type of a value flowing between nodes. */
 export type FieldKind = "str" | "int" | "float" | "bool" | "json";
@@ -417,41 +423,80 @@ export declare class LogicServiceClient {
   /** Returns every Logic. */
   logicListFull(options?: CallOptions): Promise<Logic[]>;
   /** Reports whether a Logic with the given sid exists. */
-  logicExists(params: LogicExistsParams, options?: CallOptions): Promise<boolean>;
+  logicExists(
+    params: LogicExistsParams,
+    options?: CallOptions,
+  ): Promise<boolean>;
   /** Returns every Logic whose indexed fields equal the given values; an omitted value matches anything. */
   logicFind(params?: LogicFindParams, options?: CallOptions): Promise<Logic[]>;
   /** Stores a new LogicVersion and returns it with its sid set. */
-  logicVersionNew(params: LogicVersionNewParams, options?: CallOptions): Promise<LogicVersion>;
+  logicVersionNew(
+    params: LogicVersionNewParams,
+    options?: CallOptions,
+  ): Promise<LogicVersion>;
   /** Returns the LogicVersion with the given sid. */
-  logicVersionGet(params: LogicVersionGetParams, options?: CallOptions): Promise<LogicVersion>;
+  logicVersionGet(
+    params: LogicVersionGetParams,
+    options?: CallOptions,
+  ): Promise<LogicVersion>;
   /** Replaces the whole stored LogicVersion that has the same sid and returns it. */
-  logicVersionSet(params: LogicVersionSetParams, options?: CallOptions): Promise<LogicVersion>;
+  logicVersionSet(
+    params: LogicVersionSetParams,
+    options?: CallOptions,
+  ): Promise<LogicVersion>;
   /** Deletes the LogicVersion with the given sid. */
-  logicVersionDelete(params: LogicVersionDeleteParams, options?: CallOptions): Promise<void>;
+  logicVersionDelete(
+    params: LogicVersionDeleteParams,
+    options?: CallOptions,
+  ): Promise<void>;
   /** Returns the sids of every LogicVersion. */
   logicVersionList(options?: CallOptions): Promise<string[]>;
   /** Returns every LogicVersion. */
   logicVersionListFull(options?: CallOptions): Promise<LogicVersion[]>;
   /** Reports whether a LogicVersion with the given sid exists. */
-  logicVersionExists(params: LogicVersionExistsParams, options?: CallOptions): Promise<boolean>;
+  logicVersionExists(
+    params: LogicVersionExistsParams,
+    options?: CallOptions,
+  ): Promise<boolean>;
   /** Returns every LogicVersion whose indexed fields equal the given values; an omitted value matches anything. */
-  logicVersionFind(params?: LogicVersionFindParams, options?: CallOptions): Promise<LogicVersion[]>;
+  logicVersionFind(
+    params?: LogicVersionFindParams,
+    options?: CallOptions,
+  ): Promise<LogicVersion[]>;
   /** Stores a new Workflow and returns it with its sid set. */
-  workflowNew(params: WorkflowNewParams, options?: CallOptions): Promise<Workflow>;
+  workflowNew(
+    params: WorkflowNewParams,
+    options?: CallOptions,
+  ): Promise<Workflow>;
   /** Returns the Workflow with the given sid. */
-  workflowGet(params: WorkflowGetParams, options?: CallOptions): Promise<Workflow>;
+  workflowGet(
+    params: WorkflowGetParams,
+    options?: CallOptions,
+  ): Promise<Workflow>;
   /** Replaces the whole stored Workflow that has the same sid and returns it. */
-  workflowSet(params: WorkflowSetParams, options?: CallOptions): Promise<Workflow>;
+  workflowSet(
+    params: WorkflowSetParams,
+    options?: CallOptions,
+  ): Promise<Workflow>;
   /** Deletes the Workflow with the given sid. */
-  workflowDelete(params: WorkflowDeleteParams, options?: CallOptions): Promise<void>;
+  workflowDelete(
+    params: WorkflowDeleteParams,
+    options?: CallOptions,
+  ): Promise<void>;
   /** Returns the sids of every Workflow. */
   workflowList(options?: CallOptions): Promise<string[]>;
   /** Returns every Workflow. */
   workflowListFull(options?: CallOptions): Promise<Workflow[]>;
   /** Reports whether a Workflow with the given sid exists. */
-  workflowExists(params: WorkflowExistsParams, options?: CallOptions): Promise<boolean>;
+  workflowExists(
+    params: WorkflowExistsParams,
+    options?: CallOptions,
+  ): Promise<boolean>;
   /** Returns every Workflow whose indexed fields equal the given values; an omitted value matches anything. */
-  workflowFind(params?: WorkflowFindParams, options?: CallOptions): Promise<Workflow[]>;
+  workflowFind(
+    params?: WorkflowFindParams,
+    options?: CallOptions,
+  ): Promise<Workflow[]>;
   /** Stores a new Play and returns it with its sid set. */
   playNew(params: PlayNewParams, options?: CallOptions): Promise<Play>;
   /** Returns the Play with the given sid. */
@@ -473,9 +518,18 @@ export declare class LogicServiceClient {
   /** Play a single node of a workflow with the given JSON input. */
   nodePlay(params: NodePlayParams, options?: CallOptions): Promise<NodeRun>;
   /** Fetch one version of a workflow (the current one when version is absent). */
-  workflowVersionFetch(params: WorkflowVersionFetchParams, options?: CallOptions): Promise<WorkflowVersion>;
+  workflowVersionFetch(
+    params: WorkflowVersionFetchParams,
+    options?: CallOptions,
+  ): Promise<WorkflowVersion>;
   /** Copy a workflow under a new name; returns the copy. */
-  workflowClone(params: WorkflowCloneParams, options?: CallOptions): Promise<Workflow>;
+  workflowClone(
+    params: WorkflowCloneParams,
+    options?: CallOptions,
+  ): Promise<Workflow>;
   /** Build example input data (a JSON object) for a workflow's inputs. */
-  exampleToInputData(params: ExampleToInputDataParams, options?: CallOptions): Promise<string>;
+  exampleToInputData(
+    params: ExampleToInputDataParams,
+    options?: CallOptions,
+  ): Promise<string>;
 }

@@ -415,7 +415,12 @@ export class InvalidInputError extends RpcError {
    * @param {unknown} [data]
    */
   constructor(message, data) {
-    super(1010, message || "The input data is not valid JSON or does not match the inputs.", data);
+    super(
+      1010,
+      message ||
+        "The input data is not valid JSON or does not match the inputs.",
+      data,
+    );
     this.name = "InvalidInputError";
   }
 }
@@ -426,7 +431,10 @@ const ERRORS = new Map([
   [1010, InvalidInputError],
 ]);
 
-const HEADERS = { "Content-Type": "application/json", Accept: "application/json" };
+const HEADERS = {
+  "Content-Type": "application/json",
+  Accept: "application/json",
+};
 
 /**
  * HTTP(S) POST to url with fetch; works in Node 18+ and browsers.
@@ -437,9 +445,17 @@ export function httpTransport(url) {
   return {
     async post(body, timeoutMs) {
       const controller = new AbortController();
-      const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => controller.abort(), timeoutMs)
+          : undefined;
       try {
-        const res = await fetch(url, { method: "POST", headers: HEADERS, body, signal: controller.signal });
+        const res = await fetch(url, {
+          method: "POST",
+          headers: HEADERS,
+          body,
+          signal: controller.signal,
+        });
         return { status: res.status, body: await res.text() };
       } catch (err) {
         if (controller.signal.aborted) {
@@ -474,7 +490,10 @@ export function unixSocketTransport(socketPath = DEFAULT_SOCKET_PATH) {
             socketPath: path,
             path: "/rpc",
             method: "POST",
-            headers: { ...HEADERS, "Content-Length": new TextEncoder().encode(body).length },
+            headers: {
+              ...HEADERS,
+              "Content-Length": new TextEncoder().encode(body).length,
+            },
           },
           (res) => {
             /** @type {string[]} */
@@ -490,7 +509,12 @@ export function unixSocketTransport(socketPath = DEFAULT_SOCKET_PATH) {
         );
         // A deadline for the whole exchange, not an idle timeout.
         const timer =
-          timeoutMs > 0 ? setTimeout(() => req.destroy(new RpcTimeoutError(path, timeoutMs)), timeoutMs) : undefined;
+          timeoutMs > 0
+            ? setTimeout(
+                () => req.destroy(new RpcTimeoutError(path, timeoutMs)),
+                timeoutMs,
+              )
+            : undefined;
         req.on("error", (err) => {
           clearTimeout(timer);
           reject(err);
@@ -542,7 +566,9 @@ export class LogicServiceClient {
     } else if (options.url) {
       this.#transport = httpTransport(options.url);
     } else {
-      this.#transport = unixSocketTransport(options.socketPath ?? DEFAULT_SOCKET_PATH);
+      this.#transport = unixSocketTransport(
+        options.socketPath ?? DEFAULT_SOCKET_PATH,
+      );
     }
     this.#timeoutMs = options.timeoutMs ?? 30000;
   }
@@ -556,7 +582,12 @@ export class LogicServiceClient {
   async #call(method, params, options) {
     const id = ++this.#nextId;
     const timeoutMs = options?.timeoutMs ?? this.#timeoutMs;
-    const body = JSON.stringify({ jsonrpc: "2.0", id, method, params: withoutNulls({ ...params }) });
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id,
+      method,
+      params: withoutNulls({ ...params }),
+    });
     let reply;
     try {
       reply = await this.#transport.post(body, timeoutMs);
@@ -572,18 +603,28 @@ export class LogicServiceClient {
     } catch {
       msg = undefined;
     }
-    if (msg === null || typeof msg !== "object" || !("result" in msg || "error" in msg)) {
+    if (
+      msg === null ||
+      typeof msg !== "object" ||
+      !("result" in msg || "error" in msg)
+    ) {
       const snippet = JSON.stringify(reply.body.slice(0, 200));
-      throw new ProtocolError(`${method}: HTTP ${reply.status}, not a JSON-RPC response: ${snippet}`);
+      throw new ProtocolError(
+        `${method}: HTTP ${reply.status}, not a JSON-RPC response: ${snippet}`,
+      );
     }
     // A server that could not read the request answers with id null.
     if (msg.id !== id && !(msg.id === null && msg.error)) {
-      throw new ProtocolError(`${method}: response id ${JSON.stringify(msg.id)} does not match request id ${id}`);
+      throw new ProtocolError(
+        `${method}: response id ${JSON.stringify(msg.id)} does not match request id ${id}`,
+      );
     }
     if (msg.error !== undefined && msg.error !== null) {
       const { code, message, data } = msg.error;
       const AppError = ERRORS.get(code);
-      throw AppError ? new AppError(message, data) : new RpcError(code, String(message ?? ""), data);
+      throw AppError
+        ? new AppError(message, data)
+        : new RpcError(code, String(message ?? ""), data);
     }
     return msg.result;
   }

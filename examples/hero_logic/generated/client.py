@@ -24,7 +24,18 @@ import re
 import socket
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple, Type, TypeVar, cast
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    List,
+    Optional,
+    Protocol,
+    Tuple,
+    Type,
+    TypeVar,
+    cast,
+)
 
 __all__ = [
     "PlayPhase",
@@ -77,7 +88,9 @@ def _parse_time(value: str) -> datetime.datetime:
 def _format_time(value: datetime.datetime) -> str:
     """Format an aware datetime as RFC 3339 ("Z" for UTC)."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"otime values need a timezone, got the naive datetime {value!r}")
+        raise ValueError(
+            f"otime values need a timezone, got the naive datetime {value!r}"
+        )
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -547,7 +560,9 @@ class UnixSocketTransport:
     each read (None waits forever); running out raises TimeoutError.
     """
 
-    def __init__(self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0) -> None:
+    def __init__(
+        self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0
+    ) -> None:
         self.path = os.path.expanduser(path)
         self.timeout = timeout
 
@@ -566,7 +581,9 @@ class HttpTransport:
     def __init__(self, url: str, timeout: Optional[float] = 30.0) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"HttpTransport needs an http:// or https:// URL, got {url!r}")
+            raise ValueError(
+                f"HttpTransport needs an http:// or https:// URL, got {url!r}"
+            )
         self.url = url
         self.timeout = timeout
         self._https = parts.scheme == "https"
@@ -577,9 +594,13 @@ class HttpTransport:
     def post(self, body: bytes) -> Tuple[int, bytes]:
         conn: http.client.HTTPConnection
         if self._https:
-            conn = http.client.HTTPSConnection(self._host, self._port, timeout=self.timeout)
+            conn = http.client.HTTPSConnection(
+                self._host, self._port, timeout=self.timeout
+            )
         else:
-            conn = http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
+            conn = http.client.HTTPConnection(
+                self._host, self._port, timeout=self.timeout
+            )
         return _post(conn, self._path, body, self.url)
 
 
@@ -636,23 +657,33 @@ class LogicServiceClient:
 
     def __init__(self, transport: Optional[Transport] = None) -> None:
         """Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH)."""
-        self._transport: Transport = transport if transport is not None else UnixSocketTransport()
+        self._transport: Transport = (
+            transport if transport is not None else UnixSocketTransport()
+        )
         self._next_id = 0
 
     def _call(self, method: str, params: Dict[str, Any]) -> Any:
         self._next_id += 1
         request_id = self._next_id
-        body = json.dumps({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
+        body = json.dumps(
+            {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
+        )
         status, raw = self._transport.post(body.encode("utf-8"))
         try:
             reply = json.loads(raw)
         except ValueError:
             reply = None
-        if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
+        if not isinstance(reply, dict) or (
+            "result" not in reply and "error" not in reply
+        ):
             snippet = raw[:200].decode("utf-8", "replace")
-            raise ProtocolError(f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}")
+            raise ProtocolError(
+                f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}"
+            )
         # A server that could not read the request answers with id null.
-        if reply.get("id") != request_id and not (reply.get("id") is None and "error" in reply):
+        if reply.get("id") != request_id and not (
+            reply.get("id") is None and "error" in reply
+        ):
             raise ProtocolError(
                 f"{method}: response id {reply.get('id')!r} does not match request id {request_id}"
             )
@@ -663,7 +694,9 @@ class LogicServiceClient:
             code = error.get("code")
             code = code if isinstance(code, int) else 0
             message = str(error.get("message", ""))
-            raise _ERRORS.get(code, RpcError)(code=code, message=message, data=error.get("data"))
+            raise _ERRORS.get(code, RpcError)(
+                code=code, message=message, data=error.get("data")
+            )
         return reply.get("result")
 
     def discover(self) -> Dict[str, Any]:
@@ -732,10 +765,7 @@ class LogicServiceClient:
         return cast(bool, self._call("logic_exists", params))
 
     def logic_find(
-        self,
-        *,
-        name: Optional[str] = None,
-        description: Optional[str] = None,
+        self, *, name: Optional[str] = None, description: Optional[str] = None
     ) -> List[Logic]:
         """Returns every Logic whose indexed fields equal the given values; an omitted value matches anything."""
         params: Dict[str, Any] = {}
@@ -808,10 +838,7 @@ class LogicServiceClient:
         return cast(bool, self._call("logic_version_exists", params))
 
     def logic_version_find(
-        self,
-        *,
-        logic_sid: Optional[str] = None,
-        version_label: Optional[str] = None,
+        self, *, logic_sid: Optional[str] = None, version_label: Optional[str] = None
     ) -> List[LogicVersion]:
         """Returns every LogicVersion whose indexed fields equal the given values; an omitted value matches anything.
 
@@ -957,10 +984,7 @@ class LogicServiceClient:
         return cast(bool, self._call("play_exists", params))
 
     def play_find(
-        self,
-        *,
-        workflow_sid: Optional[str] = None,
-        phase: Optional[PlayPhase] = None,
+        self, *, workflow_sid: Optional[str] = None, phase: Optional[PlayPhase] = None
     ) -> List[Play]:
         """Returns every Play whose indexed fields equal the given values; an omitted value matches anything."""
         params: Dict[str, Any] = {}
@@ -991,10 +1015,7 @@ class LogicServiceClient:
         return NodeRun.from_dict(result)
 
     def workflow_version_fetch(
-        self,
-        workflow_sid: str,
-        *,
-        version: Optional[int] = None,
+        self, workflow_sid: str, *, version: Optional[int] = None
     ) -> WorkflowVersion:
         """Fetch one version of a workflow (the current one when version is absent)."""
         params: Dict[str, Any] = {

@@ -22,7 +22,13 @@ export type WantedState = "start" | "stop" | "ignore";
 export type ServiceClass = "user" | "system";
 
 /** Where a job (one execution of an action) is. */
-export type JobPhase = "created" | "waiting_deps" | "running" | "success" | "failed" | "exited";
+export type JobPhase =
+  | "created"
+  | "waiting_deps"
+  | "running"
+  | "success"
+  | "failed"
+  | "exited";
 
 /** What to do when an action's process exits. */
 export type RestartPolicy = "never" | "on_failure" | "always";
@@ -355,27 +361,48 @@ export declare class HeroProcClient {
   /** Return the service's OpenRPC document (rpc.discover). */
   discover(options?: CallOptions): Promise<OpenRpcDocument>;
   /** Stores a new ServiceSpec and returns it with its sid set. */
-  serviceSpecNew(params: ServiceSpecNewParams, options?: CallOptions): Promise<ServiceSpec>;
+  serviceSpecNew(
+    params: ServiceSpecNewParams,
+    options?: CallOptions,
+  ): Promise<ServiceSpec>;
   /** Returns the ServiceSpec with the given sid. */
-  serviceSpecGet(params: ServiceSpecGetParams, options?: CallOptions): Promise<ServiceSpec>;
+  serviceSpecGet(
+    params: ServiceSpecGetParams,
+    options?: CallOptions,
+  ): Promise<ServiceSpec>;
   /** Replaces the whole stored ServiceSpec that has the same sid and returns it. */
-  serviceSpecSet(params: ServiceSpecSetParams, options?: CallOptions): Promise<ServiceSpec>;
+  serviceSpecSet(
+    params: ServiceSpecSetParams,
+    options?: CallOptions,
+  ): Promise<ServiceSpec>;
   /** Deletes the ServiceSpec with the given sid. */
-  serviceSpecDelete(params: ServiceSpecDeleteParams, options?: CallOptions): Promise<void>;
+  serviceSpecDelete(
+    params: ServiceSpecDeleteParams,
+    options?: CallOptions,
+  ): Promise<void>;
   /** Returns the sids of every ServiceSpec. */
   serviceSpecList(options?: CallOptions): Promise<string[]>;
   /** Returns every ServiceSpec. */
   serviceSpecListFull(options?: CallOptions): Promise<ServiceSpec[]>;
   /** Reports whether a ServiceSpec with the given sid exists. */
-  serviceSpecExists(params: ServiceSpecExistsParams, options?: CallOptions): Promise<boolean>;
+  serviceSpecExists(
+    params: ServiceSpecExistsParams,
+    options?: CallOptions,
+  ): Promise<boolean>;
   /** Returns every ServiceSpec whose indexed fields equal the given values; an omitted value matches anything. */
-  serviceSpecFind(params?: ServiceSpecFindParams, options?: CallOptions): Promise<ServiceSpec[]>;
+  serviceSpecFind(
+    params?: ServiceSpecFindParams,
+    options?: CallOptions,
+  ): Promise<ServiceSpec[]>;
   /** Start a service: creates a Run from its actions and returns it. */
   serviceStart(params: ServiceStartParams, options?: CallOptions): Promise<Run>;
   /** Stop a service's current run. */
   serviceStop(params: ServiceStopParams, options?: CallOptions): Promise<void>;
   /** Stop the current run (deleting its jobs) and start a new one. */
-  serviceRestart(params: ServiceRestartParams, options?: CallOptions): Promise<Run>;
+  serviceRestart(
+    params: ServiceRestartParams,
+    options?: CallOptions,
+  ): Promise<Run>;
   /** Start an ad-hoc run of the given actions, with no service. */
   runStart(params: RunStartParams, options?: CallOptions): Promise<Run>;
   /** The run with that id. */
@@ -393,7 +420,13 @@ export declare class HeroProcClient {
   /** Read a secret. */
   secretGet(params: SecretGetParams, options?: CallOptions): Promise<Secret>;
   /** Keys of a context's secrets. */
-  secretList(params: SecretListParams, options?: CallOptions): Promise<string[]>;
+  secretList(
+    params: SecretListParams,
+    options?: CallOptions,
+  ): Promise<string[]>;
   /** Delete a secret. */
-  secretDelete(params: SecretDeleteParams, options?: CallOptions): Promise<void>;
+  secretDelete(
+    params: SecretDeleteParams,
+    options?: CallOptions,
+  ): Promise<void>;
 }

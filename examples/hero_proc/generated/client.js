@@ -358,7 +358,11 @@ export class NotFoundError extends RpcError {
    * @param {unknown} [data]
    */
   constructor(message, data) {
-    super(1001, message || "No service, run or job with that name or id exists.", data);
+    super(
+      1001,
+      message || "No service, run or job with that name or id exists.",
+      data,
+    );
     this.name = "NotFoundError";
   }
 }
@@ -374,7 +378,12 @@ export class InvalidGraphError extends RpcError {
    * @param {unknown} [data]
    */
   constructor(message, data) {
-    super(1002, message || "The actions' depends_on form a cycle or name a missing action.", data);
+    super(
+      1002,
+      message ||
+        "The actions' depends_on form a cycle or name a missing action.",
+      data,
+    );
     this.name = "InvalidGraphError";
   }
 }
@@ -385,7 +394,10 @@ const ERRORS = new Map([
   [1002, InvalidGraphError],
 ]);
 
-const HEADERS = { "Content-Type": "application/json", Accept: "application/json" };
+const HEADERS = {
+  "Content-Type": "application/json",
+  Accept: "application/json",
+};
 
 /**
  * HTTP(S) POST to url with fetch; works in Node 18+ and browsers.
@@ -396,9 +408,17 @@ export function httpTransport(url) {
   return {
     async post(body, timeoutMs) {
       const controller = new AbortController();
-      const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => controller.abort(), timeoutMs)
+          : undefined;
       try {
-        const res = await fetch(url, { method: "POST", headers: HEADERS, body, signal: controller.signal });
+        const res = await fetch(url, {
+          method: "POST",
+          headers: HEADERS,
+          body,
+          signal: controller.signal,
+        });
         return { status: res.status, body: await res.text() };
       } catch (err) {
         if (controller.signal.aborted) {
@@ -433,7 +453,10 @@ export function unixSocketTransport(socketPath = DEFAULT_SOCKET_PATH) {
             socketPath: path,
             path: "/rpc",
             method: "POST",
-            headers: { ...HEADERS, "Content-Length": new TextEncoder().encode(body).length },
+            headers: {
+              ...HEADERS,
+              "Content-Length": new TextEncoder().encode(body).length,
+            },
           },
           (res) => {
             /** @type {string[]} */
@@ -449,7 +472,12 @@ export function unixSocketTransport(socketPath = DEFAULT_SOCKET_PATH) {
         );
         // A deadline for the whole exchange, not an idle timeout.
         const timer =
-          timeoutMs > 0 ? setTimeout(() => req.destroy(new RpcTimeoutError(path, timeoutMs)), timeoutMs) : undefined;
+          timeoutMs > 0
+            ? setTimeout(
+                () => req.destroy(new RpcTimeoutError(path, timeoutMs)),
+                timeoutMs,
+              )
+            : undefined;
         req.on("error", (err) => {
           clearTimeout(timer);
           reject(err);
@@ -501,7 +529,9 @@ export class HeroProcClient {
     } else if (options.url) {
       this.#transport = httpTransport(options.url);
     } else {
-      this.#transport = unixSocketTransport(options.socketPath ?? DEFAULT_SOCKET_PATH);
+      this.#transport = unixSocketTransport(
+        options.socketPath ?? DEFAULT_SOCKET_PATH,
+      );
     }
     this.#timeoutMs = options.timeoutMs ?? 30000;
   }
@@ -515,7 +545,12 @@ export class HeroProcClient {
   async #call(method, params, options) {
     const id = ++this.#nextId;
     const timeoutMs = options?.timeoutMs ?? this.#timeoutMs;
-    const body = JSON.stringify({ jsonrpc: "2.0", id, method, params: withoutNulls({ ...params }) });
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id,
+      method,
+      params: withoutNulls({ ...params }),
+    });
     let reply;
     try {
       reply = await this.#transport.post(body, timeoutMs);
@@ -531,18 +566,28 @@ export class HeroProcClient {
     } catch {
       msg = undefined;
     }
-    if (msg === null || typeof msg !== "object" || !("result" in msg || "error" in msg)) {
+    if (
+      msg === null ||
+      typeof msg !== "object" ||
+      !("result" in msg || "error" in msg)
+    ) {
       const snippet = JSON.stringify(reply.body.slice(0, 200));
-      throw new ProtocolError(`${method}: HTTP ${reply.status}, not a JSON-RPC response: ${snippet}`);
+      throw new ProtocolError(
+        `${method}: HTTP ${reply.status}, not a JSON-RPC response: ${snippet}`,
+      );
     }
     // A server that could not read the request answers with id null.
     if (msg.id !== id && !(msg.id === null && msg.error)) {
-      throw new ProtocolError(`${method}: response id ${JSON.stringify(msg.id)} does not match request id ${id}`);
+      throw new ProtocolError(
+        `${method}: response id ${JSON.stringify(msg.id)} does not match request id ${id}`,
+      );
     }
     if (msg.error !== undefined && msg.error !== null) {
       const { code, message, data } = msg.error;
       const AppError = ERRORS.get(code);
-      throw AppError ? new AppError(message, data) : new RpcError(code, String(message ?? ""), data);
+      throw AppError
+        ? new AppError(message, data)
+        : new RpcError(code, String(message ?? ""), data);
     }
     return msg.result;
   }

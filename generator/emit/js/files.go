@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/model"
@@ -45,14 +46,13 @@ func (g *gen) js() string {
 	b.WriteString(jsTypedefs)
 
 	fmt.Fprintf(&b, "\n/** The Unix socket a client dials when given no url, socketPath or transport. */\n")
-	fmt.Fprintf(&b, "export const DEFAULT_SOCKET_PATH = %s;\n", strconv.Quote(g.opts.DefaultSocketPath(g.s)))
+	fmt.Fprintf(&b, "export const DEFAULT_SOCKET_PATH = %s;\n", jsStr(g.opts.DefaultSocketPath(g.s)))
 	fmt.Fprintf(&b, "\n/** Codes of the application errors %s declares. */\n", g.svc.Name)
-	fmt.Fprintf(&b, "export const ErrorCode = Object.freeze({\n")
-	for _, e := range g.svc.Errors {
+	listBlock(&b, "export const ErrorCode = Object.freeze({", "});", len(g.svc.Errors), func(i int) {
+		e := g.svc.Errors[i]
 		jsdoc(&b, "  ", docLines(e.Doc))
 		fmt.Fprintf(&b, "  %s: %d,\n", propName(e.Name), e.Code)
-	}
-	b.WriteString("});\n")
+	})
 	b.WriteString(strings.Replace(jsErrors, "@SERVICE@", g.svc.Name, -1))
 	for _, e := range g.svc.Errors {
 		cn := g.errClass[e.Name]
@@ -66,16 +66,19 @@ func (g *gen) js() string {
 		fmt.Fprintf(&b, "export class %s extends RpcError {\n", cn)
 		b.WriteString("  /**\n   * @param {string} [message]\n   * @param {unknown} [data]\n   */\n")
 		b.WriteString("  constructor(message, data) {\n")
-		fmt.Fprintf(&b, "    super(%d, message || %s, data);\n", e.Code, strconv.Quote(errorMessage(e)))
-		fmt.Fprintf(&b, "    this.name = %q;\n", cn)
+		msg := "message || " + jsStr(errorMessage(e))
+		if !fits("      " + msg + ",") {
+			msg = "message ||\n        " + jsStr(errorMessage(e))
+		}
+		b.WriteString(callLines("    ", "super", []string{strconv.Itoa(e.Code), msg, "data"}, ";"))
+		fmt.Fprintf(&b, "    this.name = %s;\n", jsStr(cn))
 		b.WriteString("  }\n}\n")
 	}
 	b.WriteString("\n/** @type {Map<number, new (message?: string, data?: unknown) => RpcError>} */\n")
-	b.WriteString("const ERRORS = new Map([\n")
-	for _, e := range g.svc.Errors {
+	listBlock(&b, "const ERRORS = new Map([", "]);", len(g.svc.Errors), func(i int) {
+		e := g.svc.Errors[i]
 		fmt.Fprintf(&b, "  [%d, %s],\n", e.Code, g.errClass[e.Name])
-	}
-	b.WriteString("]);\n")
+	})
 	b.WriteString(jsTransports)
 
 	b.WriteString("\n")
@@ -114,11 +117,11 @@ func (g *gen) js() string {
 			paramsArg = "{}"
 		}
 		if mm.m.Result == nil {
-			fmt.Fprintf(&b, "  async %s(%s) {\n", mm.name, strings.Join(args, ", "))
-			fmt.Fprintf(&b, "    await this.#call(%s, %s, options);\n", strconv.Quote(mm.m.Name), paramsArg)
+			b.WriteString(callLines("  ", "async "+mm.name, args, " {"))
+			b.WriteString(callLines("    ", "await this.#call", []string{jsStr(mm.m.Name), paramsArg, "options"}, ";"))
 		} else {
-			fmt.Fprintf(&b, "  %s(%s) {\n", mm.name, strings.Join(args, ", "))
-			fmt.Fprintf(&b, "    return this.#call(%s, %s, options);\n", strconv.Quote(mm.m.Name), paramsArg)
+			b.WriteString(callLines("  ", mm.name, args, " {"))
+			b.WriteString(callLines("    ", "return this.#call", []string{jsStr(mm.m.Name), paramsArg, "options"}, ";"))
 		}
 		b.WriteString("  }\n")
 	}
@@ -150,10 +153,14 @@ func (g *gen) dts() string {
 		b.WriteString("\n")
 		if d.Kind == model.DeclEnum {
 			jsdoc(&b, "", enumDoc(d))
-			fmt.Fprintf(&b, "export type %s = %s;\n", g.declName[d], g.enumUnion(d))
+			b.WriteString(unionLines("export type "+g.declName[d]+" =", g.enumValues(d)))
 			continue
 		}
 		jsdoc(&b, "", docLines(d.Doc))
+		if len(d.Fields) == 0 {
+			fmt.Fprintf(&b, "export interface %s {}\n", g.declName[d])
+			continue
+		}
 		fmt.Fprintf(&b, "export interface %s {\n", g.declName[d])
 		g.tsFields(&b, d.Fields)
 		b.WriteString("}\n")
@@ -170,12 +177,11 @@ func (g *gen) dts() string {
 	}
 	b.WriteString(dtsCommon)
 	fmt.Fprintf(&b, "\n/** Codes of the application errors %s declares. */\n", g.svc.Name)
-	b.WriteString("export declare const ErrorCode: {\n")
-	for _, e := range g.svc.Errors {
+	listBlock(&b, "export declare const ErrorCode: {", "};", len(g.svc.Errors), func(i int) {
+		e := g.svc.Errors[i]
 		jsdoc(&b, "  ", docLines(e.Doc))
 		fmt.Fprintf(&b, "  readonly %s: %d;\n", propName(e.Name), e.Code)
-	}
-	b.WriteString("};\n")
+	})
 	for _, e := range g.svc.Errors {
 		b.WriteString("\n")
 		lines := docLines(e.Doc)
@@ -212,7 +218,7 @@ func (g *gen) dts() string {
 			args = append(args, "params: "+mm.params)
 		}
 		args = append(args, "options?: CallOptions")
-		fmt.Fprintf(&b, "  %s(%s): Promise<%s>;\n", mm.name, strings.Join(args, ", "), mm.resultType)
+		b.WriteString(callLines("  ", mm.name, args, ": Promise<"+mm.resultType+">;"))
 	}
 	b.WriteString("}\n")
 	return b.String()
@@ -227,4 +233,91 @@ func (g *gen) tsFields(b *strings.Builder, fs []*model.Field) {
 			fmt.Fprintf(b, "  %s: %s;\n", propName(f.Name), g.tsType(f.Type))
 		}
 	}
+}
+
+// client.js and client.d.ts are laid out the way prettier (default
+// options: 80 columns, trailing commas) prints them, so that
+// `prettier --check` passes without running prettier. The fixed parts are
+// written that way; these helpers lay out the lines whose length depends
+// on the schema.
+
+const printWidth = 80
+
+func fits(line string) bool { return utf8.RuneCountInString(line) <= printWidth }
+
+// callLines renders fn(args)tail at indent: on one line when it fits,
+// else one argument per line with a trailing comma, as prettier breaks a
+// call or a signature.
+func callLines(indent, fn string, args []string, tail string) string {
+	if flat := indent + fn + "(" + strings.Join(args, ", ") + ")" + tail; fits(flat) && !strings.Contains(flat, "\n") {
+		return flat + "\n"
+	}
+	var b strings.Builder
+	b.WriteString(indent + fn + "(\n")
+	for _, a := range args {
+		b.WriteString(indent + "  " + a + ",\n")
+	}
+	b.WriteString(indent + ")" + tail + "\n")
+	return b.String()
+}
+
+// unionLines renders "head values;" for a union type: on one line when it
+// fits, else one member per line after a leading "|".
+func unionLines(head string, values []string) string {
+	if len(values) == 0 {
+		values = []string{"never"}
+	}
+	if flat := head + " " + strings.Join(values, " | ") + ";"; fits(flat) {
+		return flat + "\n"
+	}
+	if len(values) == 1 {
+		return head + "\n  " + values[0] + ";\n"
+	}
+	return head + "\n  | " + strings.Join(values, "\n  | ") + ";\n"
+}
+
+// jsStr renders s as a JavaScript string literal in prettier's preferred
+// quotes: double, unless the string holds more double than single quotes.
+func jsStr(s string) string {
+	q := '"'
+	if strings.Count(s, `"`) > strings.Count(s, "'") {
+		q = '\''
+	}
+	var b strings.Builder
+	b.WriteRune(q)
+	for _, r := range s {
+		switch {
+		case r == q || r == '\\':
+			b.WriteRune('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r == 0x2028 || r == 0x2029 || !strconv.IsPrint(r):
+			fmt.Fprintf(&b, `\u{%x}`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteRune(q)
+	return b.String()
+}
+
+// listBlock writes open, the n entries each writes, and close; an empty
+// list is "open+close" on one line, as prettier prints it.
+func listBlock(b *strings.Builder, open, close string, n int, each func(i int)) {
+	if n == 0 {
+		b.WriteString(open + close + "\n")
+		return
+	}
+	b.WriteString(open + "\n")
+	for i := 0; i < n; i++ {
+		each(i)
+	}
+	b.WriteString(close + "\n")
 }

@@ -24,7 +24,6 @@ package js
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/lhumina-code/rules_oschema/generator/emit"
@@ -184,7 +183,7 @@ func propName(wire string) string {
 	if identRe.MatchString(wire) {
 		return wire
 	}
-	return strconv.Quote(wire)
+	return jsStr(wire)
 }
 
 func docLines(doc string) []string {
@@ -286,14 +285,20 @@ func (g *gen) fileDoc() []string {
 }
 
 func (g *gen) enumUnion(d *model.Decl) string {
-	var vs []string
-	for _, v := range d.Values {
-		vs = append(vs, strconv.Quote(v.Value))
-	}
+	vs := g.enumValues(d)
 	if len(vs) == 0 {
 		return "never"
 	}
 	return strings.Join(vs, " | ")
+}
+
+// enumValues returns the enum's values as string literals.
+func (g *gen) enumValues(d *model.Decl) []string {
+	var vs []string
+	for _, v := range d.Values {
+		vs = append(vs, jsStr(v.Value))
+	}
+	return vs
 }
 
 func enumDoc(d *model.Decl) []string {

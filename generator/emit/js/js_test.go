@@ -18,6 +18,7 @@ import (
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/emit/clienttest"
 	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/resolve"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
 
@@ -201,7 +202,7 @@ func TestWireNamesFromOpenRPC(t *testing.T) {
 	js, dts := string(files[0].Content), string(files[1].Content)
 	assert.Contains(t, dts, "  currentLogs: string[];\n")
 	assert.Contains(t, dts, "  \"x-extra\"?: string | null;\n")
-	assert.Contains(t, dts, "  serviceStart(params: ServiceStartParams, options?: CallOptions): Promise<LogLine>;\n")
+	assert.Contains(t, dts, "  serviceStart(\n    params: ServiceStartParams,\n    options?: CallOptions,\n  ): Promise<LogLine>;\n")
 	assert.Contains(t, dts, "  delete_(options?: CallOptions): Promise<void>;\n")
 	assert.Contains(t, js, `return this.#call("service.start", params, options);`)
 	assert.Contains(t, js, `export const DEFAULT_SOCKET_PATH = "/tmp/zinit.sock";`)
@@ -288,4 +289,139 @@ exists RpcError parse error
 sum ProtocolError sum: response id 999 does not match request id 3
 missing ENOENT
 `, string(out))
+}
+
+// checkStyle runs prettier --check (default options) on every file and
+// eslint (tools/js/.eslintrc.json: eslint:recommended) on the .js files of
+// dir, and returns their combined output and whether all passed.
+func checkStyle(t *testing.T, dir string, files ...string) (string, bool) {
+	t.Helper()
+	node := testtool.Look(t, "node")
+	mods := testtool.NodeModules(t)
+	prettier := filepath.Join(mods, "prettier", "bin", "prettier.cjs")
+	eslint := filepath.Join(mods, "eslint", "bin", "eslint.js")
+	for _, bin := range []string{prettier, eslint} {
+		if _, err := os.Stat(bin); err != nil {
+			if testtool.Required() {
+				t.Fatalf("%s not found (OSCHEMA_REQUIRE_TOOLS=1): run ./bazelw setup (npm ci in tools/js)", bin)
+			}
+			t.Skipf("%s not found: run ./bazelw setup (npm ci in tools/js)", bin)
+		}
+	}
+	var out strings.Builder
+	ok := true
+	args := []string{prettier, "--check", "--no-config", "--no-editorconfig"}
+	cmd := exec.Command(node, append(args, files...)...)
+	cmd.Dir = dir
+	b, err := cmd.CombinedOutput()
+	out.Write(b)
+	ok = ok && err == nil
+	var js []string
+	for _, f := range files {
+		if strings.HasSuffix(f, ".js") {
+			js = append(js, f)
+		}
+	}
+	config := filepath.Join(filepath.Dir(mods), ".eslintrc.json")
+	cmd = exec.Command(node, append([]string{eslint, "--no-eslintrc", "-c", config, "--max-warnings", "0"}, js...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ESLINT_USE_FLAT_CONFIG=false")
+	b, err = cmd.CombinedOutput()
+	out.Write(b)
+	return out.String(), ok && err == nil
+}
+
+func writeFiles(t *testing.T, files []emit.File) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f.Name), f.Content, 0o644))
+	}
+	return dir
+}
+
+// TestPrettierAndESLint proves generated files pass prettier and eslint
+// unchanged: the golden, the edge schema, the examples, and a schema of
+// long names that forces the line breaks.
+func TestPrettierAndESLint(t *testing.T) {
+	t.Parallel()
+	testtool.NodeModules(t) // skips under bazel test before the examples are needed
+	cases := map[string]string{"kitchen_sink golden": goldenCopy(t)}
+	gen := func(s *model.Schema) string {
+		files, err := Generate(s, s.Services[0], emit.Options{})
+		require.NoError(t, err)
+		return writeFiles(t, files)
+	}
+	cases["edge"] = gen(clienttest.EdgeSchema())
+	noErrors := clienttest.EdgeSchema()
+	noErrors.Services[0].Errors = nil
+	// No enums, records, lists or errors: nothing to import for them.
+	minimal := &model.Schema{Name: "m", Path: "x/m", Services: []*model.Service{{Name: "M", Methods: []*model.Method{
+		{Name: "echo", Params: []*model.Field{{Name: "s", Type: model.Scalar(model.KindStr)}}, Result: model.Scalar(model.KindStr)},
+	}}}}
+	cases["minimal"] = gen(minimal)
+	cases["no errors"] = gen(noErrors)
+	cases["long names"] = gen(longNames())
+	for _, ex := range []string{"examples/hero_logic", "examples/hero_proc"} {
+		s, err := resolve.Load(os.DirFS(testtool.RepoRoot(t)), ex)
+		require.NoError(t, err)
+		cases[ex] = gen(s)
+	}
+	for name, dir := range cases {
+		out, ok := checkStyle(t, dir, "client.js", "client.d.ts")
+		assert.True(t, ok, "%s: prettier/eslint:\n%s", name, out)
+	}
+}
+
+// TestStyleChecksCanFail feeds the checkers what they must reject, so the
+// test above cannot pass by not checking.
+func TestStyleChecksCanFail(t *testing.T) {
+	t.Parallel()
+	files := kitchenSink(t)
+	js := string(files[0].Content)
+	misformatted := strings.Replace(js, "    this.name = \"NotFoundError\";", "    this.name = 'NotFoundError'", 1)
+	require.NotEqual(t, js, misformatted)
+	dir := writeFiles(t, []emit.File{{Name: "client.js", Content: []byte(misformatted)}})
+	out, ok := checkStyle(t, dir, "client.js")
+	assert.False(t, ok)
+	assert.Contains(t, out, "[warn] client.js")
+
+	dts := strings.Replace(string(files[1].Content), "  readonly code: 1004;", "  readonly code : 1004", 1)
+	require.NotEqual(t, string(files[1].Content), dts)
+	dir = writeFiles(t, []emit.File{{Name: "client.d.ts", Content: []byte(dts)}})
+	out, ok = checkStyle(t, dir, "client.d.ts")
+	assert.False(t, ok)
+	assert.Contains(t, out, "[warn] client.d.ts")
+
+	// Formatted but wrong: an unused variable and an undefined name.
+	lint := js + "\nconst unused = missingName;\n"
+	dir = writeFiles(t, []emit.File{{Name: "client.js", Content: []byte(lint)}})
+	out, ok = checkStyle(t, dir, "client.js")
+	assert.False(t, ok)
+	assert.Contains(t, out, "'unused' is assigned a value but never used")
+	assert.Contains(t, out, "'missingName' is not defined")
+	assert.NotContains(t, out, "[warn] client.js", "the lint case must be prettier-clean")
+}
+
+// longNames is a schema whose names are long enough that prettier breaks
+// calls, signatures and unions.
+func longNames() *model.Schema {
+	long := "a_rather_long_field_name_that_keeps_going"
+	color := &model.Decl{Name: "AnEnumerationWithQuiteALongName", Kind: model.DeclEnum, Values: []*model.EnumValue{
+		{Value: "a-value-that-is-long-enough-to-need-a-line-of-its-own"}, {Value: "plain"}, {Value: "another-value"},
+	}}
+	single := &model.Decl{Name: "SingleValueEnumWithALongName", Kind: model.DeclEnum, Values: []*model.EnumValue{
+		{Value: "a-single-value-that-is-long-enough-to-need-a-line-of-its-own-xxxx"},
+	}}
+	inner := &model.Decl{Name: "AnInnerRecordWithAVeryLongNameIndeed", Kind: model.DeclRecord,
+		Fields: []*model.Field{{Name: "color", Type: model.Ref(color)}, {Name: "single", Type: model.Ref(single)}}}
+	svc := &model.Service{Name: "AServiceWithALongName", Errors: []*model.ErrorDef{
+		{Name: "SomethingWentWrongInAWayThatNeedsALongName", Code: 4242, Doc: `The "thing" went wrong in a way that takes a long sentence to explain.`},
+		{Name: "Short", Code: 1, Doc: `It's "quoted".`},
+	}, Methods: []*model.Method{
+		{Name: "a_method_name_that_is_long_" + long, Params: []*model.Field{{Name: "first", Type: model.ListOf(model.Ref(inner))}}, Result: model.ListOf(model.Ref(inner))},
+		{Name: "no_result_" + long + "_and_then_some", Params: []*model.Field{{Name: "x", Type: model.Scalar(model.KindStr), Optional: true}}},
+		{Name: "only_options_but_the_name_is_long_enough_to_break_" + long},
+	}}
+	return &model.Schema{Name: "long_names", Path: "x/long_names", Decls: []*model.Decl{color, single, inner}, Services: []*model.Service{svc}}
 }

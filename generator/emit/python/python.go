@@ -161,16 +161,33 @@ func (g *gen) p(format string, args ...interface{}) {
 
 func (g *gen) nl() { g.b.WriteByte('\n') }
 
-// pyStr renders s as a Python string literal (JSON escaping is valid Python
-// for the characters it escapes).
-func pyStr(s string) string { return strconv.Quote(s) }
+func quoteGo(s string) string { return strconv.Quote(s) }
+
+// emit writes laid-out lines.
+func (g *gen) emit(lines []string) {
+	for _, l := range lines {
+		g.b.WriteString(l)
+		g.b.WriteByte('\n')
+	}
+}
 
 // docstring writes a triple-quoted docstring at indent.
+//
+// The text is normalized the way black normalizes docstrings: the first
+// line stripped, the others right-stripped and dedented by their common
+// indentation, a space between a quote mark and the triple quotes.
 func (g *gen) docstring(indent string, lines []string) {
+	lines = blackDocLines(lines)
 	for i := range lines {
 		lines[i] = strings.ReplaceAll(strings.ReplaceAll(lines[i], `\`, `\\`), `"""`, `\"\"\"`)
 	}
+	if strings.HasPrefix(lines[0], `"`) {
+		lines[0] = " " + lines[0]
+	}
 	if len(lines) == 1 {
+		if strings.HasSuffix(lines[0], `"`) {
+			lines[0] += " "
+		}
 		g.p(`%s"""%s"""`, indent, lines[0])
 		return
 	}
@@ -183,6 +200,39 @@ func (g *gen) docstring(indent string, lines []string) {
 		}
 	}
 	g.p(`%s"""`, indent)
+}
+
+// blackDocLines strips the first line, expands leading tabs, right-strips
+// the others and removes their common indentation, as black does.
+func blackDocLines(in []string) []string {
+	lines := make([]string, len(in))
+	lines[0] = strings.TrimSpace(in[0])
+	minIndent := -1
+	for i, l := range in[1:] {
+		ws := len(l) - len(strings.TrimLeft(l, " \t"))
+		lead := ""
+		for _, c := range l[:ws] {
+			if c == '\t' {
+				lead += strings.Repeat(" ", 8-len(lead)%8)
+			} else {
+				lead += " "
+			}
+		}
+		l = strings.TrimRight(lead+l[ws:], " \t")
+		lines[i+1] = l
+		if l == "" {
+			continue
+		}
+		if n := len(l) - len(strings.TrimLeft(l, " ")); minIndent < 0 || n < minIndent {
+			minIndent = n
+		}
+	}
+	for i := 1; i < len(lines); i++ {
+		if lines[i] != "" {
+			lines[i] = lines[i][minIndent:]
+		}
+	}
+	return lines
 }
 
 // docLines splits a schema doc into lines, dropping trailing blanks.
@@ -224,15 +274,52 @@ func (g *gen) file() {
 	g.nl()
 	g.p("from __future__ import annotations")
 	g.nl()
+	// Only what the module uses: pyflakes rejects unused imports.
+	hasEnum, hasRecord, hasList := false, false, false
+	for _, d := range g.s.Decls {
+		if d.Kind == model.DeclEnum {
+			hasEnum = true
+		} else {
+			hasRecord = true
+		}
+	}
+	isList := func(t *model.TypeRef) {
+		if t.Kind == model.KindList {
+			hasList = true
+		}
+	}
+	for _, d := range g.s.Decls {
+		for _, f := range d.Fields {
+			f.Type.Walk(isList)
+		}
+	}
+	for _, m := range g.svc.Methods {
+		m.Result.Walk(isList)
+		for _, p := range m.Params {
+			p.Type.Walk(isList)
+		}
+	}
 	for _, imp := range []string{"base64", "binascii", "datetime", "enum", "http.client", "json", "os", "re", "socket", "urllib.parse"} {
+		if imp == "enum" && !hasEnum {
+			continue
+		}
 		g.p("import %s", imp)
 	}
-	g.p("from dataclasses import dataclass")
-	g.p("from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple, Type, TypeVar, cast")
+	if hasRecord {
+		g.p("from dataclasses import dataclass")
+	}
+	g.p("from typing import (")
+	for _, n := range []string{"Any", "Callable", "Dict", "List", "Optional", "Protocol", "Tuple", "Type", "TypeVar", "cast"} {
+		if n == "List" && !hasList {
+			continue
+		}
+		g.p("    %s,", n)
+	}
+	g.p(")")
 	g.nl()
 	g.allList()
 	g.nl()
-	g.p("DEFAULT_SOCKET_PATH = %s", pyStr(g.opts.DefaultSocketPath(g.s)))
+	g.emit(assignAtom("", "DEFAULT_SOCKET_PATH", pyStr(g.opts.DefaultSocketPath(g.s))))
 	g.p(`"""The Unix socket the client dials when given no transport ("~" is expanded)."""`)
 	g.nl()
 	g.b.WriteString(helpers)
@@ -260,20 +347,25 @@ func (g *gen) file() {
 		g.nl()
 		g.p("    CODE = %d", e.Code)
 		g.nl()
-		sig := fmt.Sprintf("    def __init__(self, message: str = %s, data: Any = None, code: int = %d) -> None:", pyStr(errorMessage(e)), e.Code)
-		if len(sig) > 99 {
-			sig = fmt.Sprintf("    def __init__(\n        self,\n        message: str = %s,\n        data: Any = None,\n        code: int = %d,\n    ) -> None:", pyStr(errorMessage(e)), e.Code)
-		}
-		g.b.WriteString(sig + "\n")
+		g.emit(defLines("    ", "__init__", []seq{
+			leaf("self"),
+			leaf("message: str = " + pyStr(errorMessage(e))),
+			leaf("data: Any = None"),
+			leaf(fmt.Sprintf("code: int = %d", e.Code)),
+		}, "None"))
 		g.p("        super().__init__(code, message, data)")
 	}
 	g.nl()
 	g.nl()
-	g.p("_ERRORS: Dict[int, Type[RpcError]] = {")
-	for _, e := range g.svc.Errors {
-		g.p("    %d: %s,", e.Code, g.errClass[e.Name])
+	if len(g.svc.Errors) == 0 {
+		g.p("_ERRORS: Dict[int, Type[RpcError]] = {}")
+	} else {
+		g.p("_ERRORS: Dict[int, Type[RpcError]] = {")
+		for _, e := range g.svc.Errors {
+			g.p("    %d: %s,", e.Code, g.errClass[e.Name])
+		}
+		g.p("}")
 	}
-	g.p("}")
 	g.clientClass(version)
 }
 
@@ -313,7 +405,7 @@ func (g *gen) enum(d *model.Decl) {
 		for _, l := range docLines(v.Doc) {
 			g.p("    #: %s", l)
 		}
-		g.p("    %s = %s", enumMember(v.Value), pyStr(v.Value))
+		g.emit(assignAtom("    ", enumMember(v.Value), pyStr(v.Value)))
 	}
 }
 
@@ -362,9 +454,9 @@ func (g *gen) record(d *model.Decl) {
 	fields := orderedFields(d.Fields)
 	for _, f := range fields {
 		if f.Optional {
-			g.p("    %s: Optional[%s] = None", fieldName(f.Name), g.pyType(f.Type))
+			g.emit(cat(leaf(fieldName(f.Name)+": Optional"), seq{{g: &group{open: "[", close: "]", items: [][]tok{g.pyTypeSeq(f.Type)}}}}, leaf(" = None")).lines("    "))
 		} else {
-			g.p("    %s: %s", fieldName(f.Name), g.pyType(f.Type))
+			g.emit(cat(leaf(fieldName(f.Name)+": "), g.pyTypeSeq(f.Type)).lines("    "))
 		}
 	}
 	if len(fields) > 0 {
@@ -386,14 +478,14 @@ func (g *gen) record(d *model.Decl) {
 	} else {
 		g.p("        d: Dict[str, Any] = {")
 		for _, f := range req {
-			g.p("            %s: %s,", pyStr(f.Name), g.enc(f.Type, "self."+fieldName(f.Name), 0))
+			g.emit(cat(leaf(pyStr(f.Name)+": "), g.enc(f.Type, leaf("self."+fieldName(f.Name)), 0), leaf(",")).lines("            "))
 		}
 		g.p("        }")
 	}
 	for _, f := range opt {
 		attr := "self." + fieldName(f.Name)
 		g.p("        if %s is not None:", attr)
-		g.p("            d[%s] = %s", pyStr(f.Name), g.enc(f.Type, attr, 0))
+		g.emit(cat(leaf("d["+pyStr(f.Name)+"] = "), g.enc(f.Type, leaf(attr), 0)).lines("            "))
 	}
 	g.p("        return d")
 	g.nl()
@@ -408,38 +500,50 @@ func (g *gen) record(d *model.Decl) {
 	g.p("        return cls(")
 	for _, f := range fields {
 		if f.Optional {
-			g.p("            %s=%s,", fieldName(f.Name), g.decOpt(f.Type, fmt.Sprintf("d.get(%s)", pyStr(f.Name))))
+			g.emit(cat(leaf(fieldName(f.Name)+"="), g.decOpt(f.Type, call("d.get", leaf(pyStr(f.Name)))), leaf(",")).lines("            "))
 		} else {
-			g.p("            %s=%s,", fieldName(f.Name), g.dec(f.Type, fmt.Sprintf("d[%s]", pyStr(f.Name)), 0))
+			g.emit(cat(leaf(fieldName(f.Name)+"="), g.dec(f.Type, leaf("d["+pyStr(f.Name)+"]"), 0), leaf(",")).lines("            "))
 		}
 	}
 	g.p("        )")
 }
 
-func (g *gen) pyType(t *model.TypeRef) string {
+func (g *gen) pyType(t *model.TypeRef) string { return g.pyTypeSeq(t).flat() }
+
+// pyTypeSeq is pyType with its subscripts as bracket groups, for layout.
+func (g *gen) pyTypeSeq(t *model.TypeRef) seq {
+	sub := func(name string, args ...seq) seq {
+		return seq{{text: name}, {g: &group{open: "[", close: "]", items: toItems(args)}}}
+	}
 	switch t.Kind {
 	case model.KindStr:
-		return "str"
+		return leaf("str")
 	case model.KindBool:
-		return "bool"
+		return leaf("bool")
 	case model.KindI32, model.KindI64, model.KindU32, model.KindU64:
-		return "int"
+		return leaf("int")
 	case model.KindF32, model.KindF64:
-		return "float"
+		return leaf("float")
 	case model.KindOtime:
-		return "datetime.datetime"
+		return leaf("datetime.datetime")
 	case model.KindBytes:
-		return "bytes"
-	case model.KindAny:
-		return "Any"
+		return leaf("bytes")
 	case model.KindList:
-		return "List[" + g.pyType(t.Elem) + "]"
+		return sub("List", g.pyTypeSeq(t.Elem))
 	case model.KindMap:
-		return "Dict[str, " + g.pyType(t.Elem) + "]"
+		return sub("Dict", leaf("str"), g.pyTypeSeq(t.Elem))
 	case model.KindNamed:
-		return g.declClass[t.Decl]
+		return leaf(g.declClass[t.Decl])
 	}
-	return "Any"
+	return leaf("Any")
+}
+
+func toItems(args []seq) [][]tok {
+	out := make([][]tok, len(args))
+	for i, a := range args {
+		out[i] = a
+	}
+	return out
 }
 
 // identity reports whether values of t are the same in Python and JSON.
@@ -455,77 +559,79 @@ func identity(t *model.TypeRef) bool {
 
 // enc renders the expression converting the Python value expr of type t
 // to its JSON value.
-func (g *gen) enc(t *model.TypeRef, expr string, depth int) string {
+func (g *gen) enc(t *model.TypeRef, expr seq, depth int) seq {
 	if identity(t) {
 		return expr
 	}
 	switch t.Kind {
 	case model.KindOtime:
-		return "_format_time(" + expr + ")"
+		return call("_format_time", expr)
 	case model.KindBytes:
-		return "_b64encode(" + expr + ")"
+		return call("_b64encode", expr)
 	case model.KindNamed:
 		if t.Decl.Kind == model.DeclEnum {
-			return g.declClass[t.Decl] + "(" + expr + ").value"
+			return cat(call(g.declClass[t.Decl], expr), leaf(".value"))
 		}
-		return expr + ".to_dict()"
+		return cat(expr, call(".to_dict"))
 	case model.KindList:
 		x := fmt.Sprintf("x%d", depth)
-		return fmt.Sprintf("[%s for %s in %s]", g.enc(t.Elem, x, depth+1), x, expr)
+		return comp("[", "]", g.enc(t.Elem, leaf(x), depth+1), cat(leaf("for "+x+" in "), expr))
 	case model.KindMap:
 		k, v := fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
-		return fmt.Sprintf("{%s: %s for %s, %s in %s.items()}", k, g.enc(t.Elem, v, depth+1), k, v, expr)
+		return comp("{", "}", cat(leaf(k+": "), g.enc(t.Elem, leaf(v), depth+1)),
+			cat(leaf("for "+k+", "+v+" in "), expr, call(".items")))
 	}
 	return expr
 }
 
 // dec renders the expression converting the JSON value expr to a Python
 // value of type t.
-func (g *gen) dec(t *model.TypeRef, expr string, depth int) string {
+func (g *gen) dec(t *model.TypeRef, expr seq, depth int) seq {
 	if identity(t) {
 		return expr
 	}
 	switch t.Kind {
 	case model.KindOtime:
-		return "_parse_time(" + expr + ")"
+		return call("_parse_time", expr)
 	case model.KindBytes:
-		return "_b64decode(" + expr + ")"
+		return call("_b64decode", expr)
 	case model.KindNamed:
 		if t.Decl.Kind == model.DeclEnum {
-			return g.declClass[t.Decl] + "(" + expr + ")"
+			return call(g.declClass[t.Decl], expr)
 		}
-		return g.declClass[t.Decl] + ".from_dict(" + expr + ")"
+		return call(g.declClass[t.Decl]+".from_dict", expr)
 	case model.KindList:
 		x := fmt.Sprintf("x%d", depth)
-		return fmt.Sprintf("[%s for %s in %s]", g.dec(t.Elem, x, depth+1), x, expr)
+		return comp("[", "]", g.dec(t.Elem, leaf(x), depth+1), cat(leaf("for "+x+" in "), expr))
 	case model.KindMap:
 		k, v := fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
-		return fmt.Sprintf("{%s: %s for %s, %s in %s.items()}", k, g.dec(t.Elem, v, depth+1), k, v, expr)
+		return comp("{", "}", cat(leaf(k+": "), g.dec(t.Elem, leaf(v), depth+1)),
+			cat(leaf("for "+k+", "+v+" in "), expr, call(".items")))
 	}
 	return expr
 }
 
 // decOpt renders the decoding of an optional JSON value expr (None stays
 // None).
-func (g *gen) decOpt(t *model.TypeRef, expr string) string {
+func (g *gen) decOpt(t *model.TypeRef, expr seq) seq {
 	if identity(t) {
 		return expr
 	}
-	var fn string
+	var fn seq
 	switch t.Kind {
 	case model.KindOtime:
-		fn = "_parse_time"
+		fn = leaf("_parse_time")
 	case model.KindBytes:
-		fn = "_b64decode"
+		fn = leaf("_b64decode")
 	case model.KindNamed:
-		fn = g.declClass[t.Decl]
+		fn = leaf(g.declClass[t.Decl])
 		if t.Decl.Kind == model.DeclRecord {
-			fn += ".from_dict"
+			fn = leaf(g.declClass[t.Decl] + ".from_dict")
 		}
 	default:
-		fn = "lambda v: " + g.dec(t, "v", 0)
+		fn = cat(leaf("lambda v: "), g.dec(t, leaf("v"), 0))
 	}
-	return fmt.Sprintf("_opt(%s, %s)", expr, fn)
+	return call("_opt", expr, fn)
 }
 
 func (g *gen) clientClass(version string) {
@@ -553,7 +659,9 @@ func (g *gen) clientClass(version string) {
 	g.nl()
 	g.p("    def __init__(self, transport: Optional[Transport] = None) -> None:")
 	g.p(`        """Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH)."""`)
-	g.p("        self._transport: Transport = transport if transport is not None else UnixSocketTransport()")
+	g.p("        self._transport: Transport = (")
+	g.p("            transport if transport is not None else UnixSocketTransport()")
+	g.p("        )")
 	g.p("        self._next_id = 0")
 	g.b.WriteString(callMethod)
 	for _, m := range g.svc.Methods {
@@ -563,8 +671,7 @@ func (g *gen) clientClass(version string) {
 }
 
 func (g *gen) method(m *model.Method) {
-	var sig []string
-	sig = append(sig, "self")
+	sig := []seq{leaf("self")}
 	var req, opt []*model.Field
 	for _, p := range m.Params {
 		if p.Optional {
@@ -574,28 +681,19 @@ func (g *gen) method(m *model.Method) {
 		}
 	}
 	for _, p := range req {
-		sig = append(sig, fmt.Sprintf("%s: %s", fieldName(p.Name), g.pyType(p.Type)))
+		sig = append(sig, cat(leaf(fieldName(p.Name)+": "), g.pyTypeSeq(p.Type)))
 	}
 	if len(opt) > 0 {
-		sig = append(sig, "*")
+		sig = append(sig, leaf("*"))
 		for _, p := range opt {
-			sig = append(sig, fmt.Sprintf("%s: Optional[%s] = None", fieldName(p.Name), g.pyType(p.Type)))
+			sig = append(sig, cat(leaf(fieldName(p.Name)+": Optional"), seq{{g: &group{open: "[", close: "]", items: [][]tok{g.pyTypeSeq(p.Type)}}}}, leaf(" = None")))
 		}
 	}
 	ret := "None"
 	if m.Result != nil {
 		ret = g.pyType(m.Result)
 	}
-	head := fmt.Sprintf("    def %s(%s) -> %s:", methodName(m.Name), strings.Join(sig, ", "), ret)
-	if len(head) > 99 {
-		g.p("    def %s(", methodName(m.Name))
-		for _, a := range sig {
-			g.p("        %s,", a)
-		}
-		g.p("    ) -> %s:", ret)
-	} else {
-		g.b.WriteString(head + "\n")
-	}
+	g.emit(defLines("    ", methodName(m.Name), sig, ret))
 	lines := docLines(m.Doc)
 	if lines == nil {
 		lines = []string{crudDoc(m)}
@@ -627,26 +725,26 @@ func (g *gen) method(m *model.Method) {
 	} else {
 		g.p("        params: Dict[str, Any] = {")
 		for _, p := range req {
-			g.p("            %s: %s,", pyStr(p.Name), g.enc(p.Type, fieldName(p.Name), 0))
+			g.emit(cat(leaf(pyStr(p.Name)+": "), g.enc(p.Type, leaf(fieldName(p.Name)), 0), leaf(",")).lines("            "))
 		}
 		g.p("        }")
 	}
 	for _, p := range opt {
 		n := fieldName(p.Name)
 		g.p("        if %s is not None:", n)
-		g.p("            params[%s] = %s", pyStr(p.Name), g.enc(p.Type, n, 0))
+		g.emit(cat(leaf("params["+pyStr(p.Name)+"] = "), g.enc(p.Type, leaf(n), 0)).lines("            "))
 	}
-	call := fmt.Sprintf("self._call(%s, params)", pyStr(m.Name))
+	rpc := call("self._call", leaf(pyStr(m.Name)), leaf("params"))
 	switch {
 	case m.Result == nil:
-		g.p("        %s", call)
+		g.emit(rpc.lines("        "))
 	case m.Result.Kind == model.KindAny:
-		g.p("        return %s", call)
+		g.emit(cat(leaf("return "), rpc).lines("        "))
 	case identity(m.Result):
-		g.p("        return cast(%s, %s)", g.pyType(m.Result), call)
+		g.emit(cat(leaf("return "), call("cast", leaf(g.pyType(m.Result)), rpc)).lines("        "))
 	default:
-		g.p("        result = %s", call)
-		g.p("        return %s", g.dec(m.Result, "result", 0))
+		g.emit(cat(leaf("result = "), rpc).lines("        "))
+		g.emit(cat(leaf("return "), g.dec(m.Result, leaf("result"), 0)).lines("        "))
 	}
 }
 

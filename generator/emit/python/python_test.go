@@ -371,3 +371,142 @@ sum ProtocolError sum: response id 999 does not match request id 3
 missing FileNotFoundError
 `, string(out))
 }
+
+// black returns the command prefix running black (Debian's, under
+// /usr/bin/python3, which may not be the python3 on PATH).
+func black(t *testing.T) []string {
+	t.Helper()
+	testtool.SkipUnderBazel(t, "black")
+	for _, c := range [][]string{{"black"}, {"/usr/bin/black"}, {"/usr/bin/python3", "-m", "black"}} {
+		if exec.Command(c[0], append(c[1:], "--version")...).Run() == nil {
+			return c
+		}
+	}
+	if testtool.Required() {
+		t.Fatal("black not found (OSCHEMA_REQUIRE_TOOLS=1): apt-get install black (./bazelw setup does)")
+	}
+	t.Skip("black not found: apt-get install black (set OSCHEMA_REQUIRE_TOOLS=1 to make this a failure)")
+	return nil
+}
+
+func pyflakes(t *testing.T) []string {
+	t.Helper()
+	testtool.SkipUnderBazel(t, "pyflakes")
+	for _, c := range [][]string{{"/usr/bin/python3", "-m", "pyflakes"}, {"python3", "-m", "pyflakes"}} {
+		if exec.Command(c[0], append(c[1:], "--version")...).Run() == nil {
+			return c
+		}
+	}
+	if testtool.Required() {
+		t.Fatal("pyflakes not found (OSCHEMA_REQUIRE_TOOLS=1): apt-get install python3-pyflakes (./bazelw setup does)")
+	}
+	t.Skip("pyflakes not found: apt-get install python3-pyflakes (set OSCHEMA_REQUIRE_TOOLS=1 to make this a failure)")
+	return nil
+}
+
+// checkStyle runs black --check (defaults: 88 columns) and pyflakes on
+// src and returns their combined output and whether both passed.
+func checkStyle(t *testing.T, src []byte) (string, bool) {
+	t.Helper()
+	dir := t.TempDir()
+	f := filepath.Join(dir, "client.py")
+	require.NoError(t, os.WriteFile(f, src, 0o644))
+	bl := black(t)
+	out, err := exec.Command(bl[0], append(bl[1:], "--check", "--diff", "-q", "--target-version", "py39", f)...).CombinedOutput()
+	ok := err == nil
+	pf := pyflakes(t)
+	out2, err := exec.Command(pf[0], append(pf[1:], f)...).CombinedOutput()
+	return string(out) + string(out2), ok && err == nil
+}
+
+func generated(t *testing.T, s *model.Schema) []byte {
+	t.Helper()
+	require.NotEmpty(t, s.Services)
+	files, err := Generate(s, s.Services[0], emit.Options{})
+	require.NoError(t, err)
+	return files[0].Content
+}
+
+// TestBlackAndPyflakes proves generated clients pass black and pyflakes
+// unchanged: the golden, the edge schema, the examples, and a schema of
+// long names that forces every line-splitting rule.
+func TestBlackAndPyflakes(t *testing.T) {
+	t.Parallel()
+	black(t) // skips under bazel test before the examples are needed
+	golden, err := os.ReadFile(filepath.Join("testdata", "kitchen_sink", "client.py"))
+	require.NoError(t, err)
+	cases := map[string][]byte{
+		"kitchen_sink golden": golden,
+		"edge":                generated(t, clienttest.EdgeSchema()),
+		"long names":          generated(t, longNames()),
+	}
+	noErrors := clienttest.EdgeSchema()
+	noErrors.Services[0].Errors = nil
+	// No enums, records, lists or errors: nothing to import for them.
+	minimal := &model.Schema{Name: "m", Path: "x/m", Services: []*model.Service{{Name: "M", Methods: []*model.Method{
+		{Name: "echo", Params: []*model.Field{{Name: "s", Type: model.Scalar(model.KindStr)}}, Result: model.Scalar(model.KindStr)},
+	}}}}
+	cases["minimal"] = generated(t, minimal)
+	cases["no errors"] = generated(t, noErrors)
+	for _, ex := range []string{"examples/hero_logic", "examples/hero_proc"} {
+		s, err := resolve.Load(os.DirFS(testtool.RepoRoot(t)), ex)
+		require.NoError(t, err)
+		cases[ex] = generated(t, s)
+	}
+	for name, src := range cases {
+		out, ok := checkStyle(t, src)
+		assert.True(t, ok, "%s: black/pyflakes:\n%s", name, out)
+	}
+}
+
+// TestStyleChecksCanFail feeds the checkers what they must reject, so the
+// test above cannot pass by not checking.
+func TestStyleChecksCanFail(t *testing.T) {
+	t.Parallel()
+	_, src := kitchenSink(t)
+	misformatted := strings.Replace(string(src), "    CODE = 1004\n", "    CODE=1004\n", 1)
+	require.NotEqual(t, string(src), misformatted)
+	out, ok := checkStyle(t, []byte(misformatted))
+	assert.False(t, ok)
+	assert.Contains(t, out, "+    CODE = 1004")
+
+	unused := strings.Replace(string(src), "import base64\n", "import base64\nimport sys\n", 1)
+	out, ok = checkStyle(t, []byte(unused))
+	assert.False(t, ok)
+	assert.Contains(t, out, "'sys' imported but unused")
+}
+
+// longNames is a schema whose names are long enough that black splits
+// signatures, conversions, calls and assignments.
+func longNames() *model.Schema {
+	str := model.Scalar(model.KindStr)
+	long := "a_rather_long_field_name_that_keeps_going"
+	color := &model.Decl{Name: "AnEnumerationWithQuiteALongName", Kind: model.DeclEnum, Values: []*model.EnumValue{
+		{Value: "a-value-that-is-long-enough-to-need-parentheses-around-it-when-assigned-x"},
+		{Value: "plain", Doc: `Say "hi"`},
+	}}
+	inner := &model.Decl{Name: "AnInnerRecordWithAVeryLongNameIndeed", Kind: model.DeclRecord, Doc: `"Quoted" summary`,
+		Fields: []*model.Field{{Name: "when", Type: model.Scalar(model.KindOtime)}}}
+	outer := &model.Decl{Name: "OuterRecordWithLongName", Kind: model.DeclRecord,
+		Doc: "Summary.\n  indented detail\n  more detail",
+		Fields: []*model.Field{
+			{Name: long + "_items", Type: model.ListOf(model.Ref(inner))},
+			{Name: long + "_map", Type: model.MapOf(model.ListOf(model.Ref(inner)))},
+			{Name: long + "_colors", Type: model.MapOf(model.Ref(color)), Optional: true},
+			{Name: long + "_times", Type: model.ListOf(model.Scalar(model.KindOtime)), Optional: true},
+			{Name: long + "_nested", Type: model.MapOf(model.MapOf(model.ListOf(model.Ref(inner)))), Optional: true},
+			{Name: "blob_" + long, Type: model.Scalar(model.KindBytes)},
+		}}
+	svc := &model.Service{Name: "AServiceWithALongName", Errors: []*model.ErrorDef{
+		{Name: "SomethingWentWrongInAWayThatNeedsALongName", Code: 4242, Doc: `The "thing" went wrong in a way that takes a long sentence to explain.`},
+	}, Methods: []*model.Method{
+		{Name: "a_method_name_that_is_long_" + long, Params: []*model.Field{{Name: "first_" + long, Type: model.ListOf(model.Ref(inner))}}, Result: model.ListOf(model.Ref(inner))},
+		{Name: "short", Params: []*model.Field{
+			{Name: "a", Type: str}, {Name: "b_" + long, Type: model.MapOf(model.Ref(color))},
+			{Name: "c_" + long, Type: model.ListOf(model.Ref(outer)), Optional: true},
+		}, Result: model.MapOf(model.ListOf(model.Ref(color)))},
+		{Name: "only_self_but_the_name_is_long_enough_to_split_the_signature_" + long},
+		{Name: "identity_result_" + long, Result: model.MapOf(model.ListOf(str))},
+	}}
+	return &model.Schema{Name: "long_names", Path: "x/long_names", Decls: []*model.Decl{color, inner, outer}, Services: []*model.Service{svc}}
+}

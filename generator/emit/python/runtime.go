@@ -28,7 +28,9 @@ def _parse_time(value: str) -> datetime.datetime:
 def _format_time(value: datetime.datetime) -> str:
     """Format an aware datetime as RFC 3339 ("Z" for UTC)."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"otime values need a timezone, got the naive datetime {value!r}")
+        raise ValueError(
+            f"otime values need a timezone, got the naive datetime {value!r}"
+        )
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -114,7 +116,9 @@ class UnixSocketTransport:
     each read (None waits forever); running out raises TimeoutError.
     """
 
-    def __init__(self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0) -> None:
+    def __init__(
+        self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0
+    ) -> None:
         self.path = os.path.expanduser(path)
         self.timeout = timeout
 
@@ -133,7 +137,9 @@ class HttpTransport:
     def __init__(self, url: str, timeout: Optional[float] = 30.0) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"HttpTransport needs an http:// or https:// URL, got {url!r}")
+            raise ValueError(
+                f"HttpTransport needs an http:// or https:// URL, got {url!r}"
+            )
         self.url = url
         self.timeout = timeout
         self._https = parts.scheme == "https"
@@ -144,9 +150,13 @@ class HttpTransport:
     def post(self, body: bytes) -> Tuple[int, bytes]:
         conn: http.client.HTTPConnection
         if self._https:
-            conn = http.client.HTTPSConnection(self._host, self._port, timeout=self.timeout)
+            conn = http.client.HTTPSConnection(
+                self._host, self._port, timeout=self.timeout
+            )
         else:
-            conn = http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
+            conn = http.client.HTTPConnection(
+                self._host, self._port, timeout=self.timeout
+            )
         return _post(conn, self._path, body, self.url)
 `
 
@@ -154,17 +164,25 @@ const callMethod = `
     def _call(self, method: str, params: Dict[str, Any]) -> Any:
         self._next_id += 1
         request_id = self._next_id
-        body = json.dumps({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
+        body = json.dumps(
+            {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
+        )
         status, raw = self._transport.post(body.encode("utf-8"))
         try:
             reply = json.loads(raw)
         except ValueError:
             reply = None
-        if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
+        if not isinstance(reply, dict) or (
+            "result" not in reply and "error" not in reply
+        ):
             snippet = raw[:200].decode("utf-8", "replace")
-            raise ProtocolError(f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}")
+            raise ProtocolError(
+                f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}"
+            )
         # A server that could not read the request answers with id null.
-        if reply.get("id") != request_id and not (reply.get("id") is None and "error" in reply):
+        if reply.get("id") != request_id and not (
+            reply.get("id") is None and "error" in reply
+        ):
             raise ProtocolError(
                 f"{method}: response id {reply.get('id')!r} does not match request id {request_id}"
             )
@@ -175,7 +193,9 @@ const callMethod = `
             code = error.get("code")
             code = code if isinstance(code, int) else 0
             message = str(error.get("message", ""))
-            raise _ERRORS.get(code, RpcError)(code=code, message=message, data=error.get("data"))
+            raise _ERRORS.get(code, RpcError)(
+                code=code, message=message, data=error.get("data")
+            )
         return reply.get("result")
 
     def discover(self) -> Dict[str, Any]:

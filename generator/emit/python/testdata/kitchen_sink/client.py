@@ -23,7 +23,18 @@ import re
 import socket
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple, Type, TypeVar, cast
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    List,
+    Optional,
+    Protocol,
+    Tuple,
+    Type,
+    TypeVar,
+    cast,
+)
 
 __all__ = [
     "Phase",
@@ -69,7 +80,9 @@ def _parse_time(value: str) -> datetime.datetime:
 def _format_time(value: datetime.datetime) -> str:
     """Format an aware datetime as RFC 3339 ("Z" for UTC)."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"otime values need a timezone, got the naive datetime {value!r}")
+        raise ValueError(
+            f"otime values need a timezone, got the naive datetime {value!r}"
+        )
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -323,7 +336,9 @@ class UnixSocketTransport:
     each read (None waits forever); running out raises TimeoutError.
     """
 
-    def __init__(self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0) -> None:
+    def __init__(
+        self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0
+    ) -> None:
         self.path = os.path.expanduser(path)
         self.timeout = timeout
 
@@ -342,7 +357,9 @@ class HttpTransport:
     def __init__(self, url: str, timeout: Optional[float] = 30.0) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"HttpTransport needs an http:// or https:// URL, got {url!r}")
+            raise ValueError(
+                f"HttpTransport needs an http:// or https:// URL, got {url!r}"
+            )
         self.url = url
         self.timeout = timeout
         self._https = parts.scheme == "https"
@@ -353,9 +370,13 @@ class HttpTransport:
     def post(self, body: bytes) -> Tuple[int, bytes]:
         conn: http.client.HTTPConnection
         if self._https:
-            conn = http.client.HTTPSConnection(self._host, self._port, timeout=self.timeout)
+            conn = http.client.HTTPSConnection(
+                self._host, self._port, timeout=self.timeout
+            )
         else:
-            conn = http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
+            conn = http.client.HTTPConnection(
+                self._host, self._port, timeout=self.timeout
+            )
         return _post(conn, self._path, body, self.url)
 
 
@@ -411,23 +432,33 @@ class TaskServiceClient:
 
     def __init__(self, transport: Optional[Transport] = None) -> None:
         """Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH)."""
-        self._transport: Transport = transport if transport is not None else UnixSocketTransport()
+        self._transport: Transport = (
+            transport if transport is not None else UnixSocketTransport()
+        )
         self._next_id = 0
 
     def _call(self, method: str, params: Dict[str, Any]) -> Any:
         self._next_id += 1
         request_id = self._next_id
-        body = json.dumps({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
+        body = json.dumps(
+            {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
+        )
         status, raw = self._transport.post(body.encode("utf-8"))
         try:
             reply = json.loads(raw)
         except ValueError:
             reply = None
-        if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
+        if not isinstance(reply, dict) or (
+            "result" not in reply and "error" not in reply
+        ):
             snippet = raw[:200].decode("utf-8", "replace")
-            raise ProtocolError(f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}")
+            raise ProtocolError(
+                f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}"
+            )
         # A server that could not read the request answers with id null.
-        if reply.get("id") != request_id and not (reply.get("id") is None and "error" in reply):
+        if reply.get("id") != request_id and not (
+            reply.get("id") is None and "error" in reply
+        ):
             raise ProtocolError(
                 f"{method}: response id {reply.get('id')!r} does not match request id {request_id}"
             )
@@ -438,7 +469,9 @@ class TaskServiceClient:
             code = error.get("code")
             code = code if isinstance(code, int) else 0
             message = str(error.get("message", ""))
-            raise _ERRORS.get(code, RpcError)(code=code, message=message, data=error.get("data"))
+            raise _ERRORS.get(code, RpcError)(
+                code=code, message=message, data=error.get("data")
+            )
         return reply.get("result")
 
     def discover(self) -> Dict[str, Any]:
@@ -507,10 +540,7 @@ class TaskServiceClient:
         return cast(bool, self._call("task_exists", params))
 
     def task_find(
-        self,
-        *,
-        name: Optional[str] = None,
-        phase: Optional[Phase] = None,
+        self, *, name: Optional[str] = None, phase: Optional[Phase] = None
     ) -> List[Task]:
         """Returns every Task whose indexed fields equal the given values; an omitted value matches anything."""
         params: Dict[str, Any] = {}
@@ -531,7 +561,9 @@ class TaskServiceClient:
         result = self._call("task_start", params)
         return Phase(result)
 
-    def echo(self, task: Task, counts: Dict[str, int], *, note: Optional[str] = None) -> Task:
+    def echo(
+        self, task: Task, counts: Dict[str, int], *, note: Optional[str] = None
+    ) -> Task:
         """Echo every argument back, to test round trips."""
         params: Dict[str, Any] = {
             "task": task.to_dict(),
