@@ -1,7 +1,6 @@
 package matrix
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -139,55 +137,12 @@ type endpoints struct {
 	Unix, HTTP string
 }
 
-// startServer starts a server command that prints "LISTENING <endpoint>..."
-// once it accepts connections and exits when its stdin closes; it is
-// stopped when t ends.
+// startServer starts a server command that follows golangtest.Start's
+// protocol and returns its endpoints in the drivers' notation.
 func startServer(t testing.TB, name string, args ...string) endpoints {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		stdin.Close()
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	line := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			line <- sc.Text()
-		}
-		close(line)
-	}()
-	select {
-	case l, ok := <-line:
-		require.True(t, ok, "%s exited before listening: %s", name, stderr.String())
-		var ep endpoints
-		for _, f := range strings.Fields(strings.TrimPrefix(l, "LISTENING ")) {
-			if strings.HasPrefix(f, "unix:") {
-				ep.Unix = f
-			} else if strings.HasPrefix(f, "http://") {
-				ep.HTTP = f
-			}
-		}
-		require.True(t, ep.Unix != "" && ep.HTTP != "", "%s announced %q", name, l)
-		return ep
-	case <-time.After(30 * time.Second):
-		t.Fatalf("%s did not start within 30s: %s", name, stderr.String())
-	}
-	return endpoints{}
+	s := golangtest.Start(t, name, args...)
+	return endpoints{Unix: "unix:" + s.Socket, HTTP: s.URL}
 }
 
 // socketPath returns a fresh Unix socket path short enough for the

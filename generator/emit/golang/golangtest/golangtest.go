@@ -71,7 +71,17 @@ func StartKitchenSink(t testing.TB) *Server {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	socket := filepath.Join(dir, "rpc.sock")
-	cmd := exec.Command(build.bin, "-socket", socket, "-http", "127.0.0.1:0")
+	return Start(t, build.bin, "-socket", socket, "-http", "127.0.0.1:0")
+}
+
+// Start runs a server command that prints one line
+// "LISTENING unix:<socket> http://<host:port>/rpc" once it accepts
+// connections and exits when its stdin closes; it is stopped (killed after
+// 5 s) when t ends. The Rust, Go and imported-schema servers of the tests
+// all follow this protocol.
+func Start(t testing.TB, name string, args ...string) *Server {
+	t.Helper()
+	cmd := exec.Command(name, args...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +117,7 @@ func StartKitchenSink(t testing.TB) *Server {
 	select {
 	case l, ok := <-line:
 		if !ok {
-			t.Fatalf("kitchen_sink server exited before listening: %s", stderr.String())
+			t.Fatalf("%s exited before listening: %s", name, stderr.String())
 		}
 		s := &Server{}
 		for _, ep := range strings.Fields(strings.TrimPrefix(l, "LISTENING ")) {
@@ -119,11 +129,11 @@ func StartKitchenSink(t testing.TB) *Server {
 			}
 		}
 		if s.Socket == "" || s.URL == "" {
-			t.Fatalf("kitchen_sink server announced %q", l)
+			t.Fatalf("%s announced %q", name, l)
 		}
 		return s
 	case <-time.After(30 * time.Second):
-		t.Fatalf("kitchen_sink server did not start: %s", stderr.String())
+		t.Fatalf("%s did not start within 30s: %s", name, stderr.String())
 	}
 	return nil
 }
