@@ -12,9 +12,24 @@ import (
 // directory keeps the hash while any change that can alter generated code
 // changes it. Generated files carry it in their header so drift between a
 // committed artifact and its schema can be detected.
+//
+// Every generated file's header carries it, so on a sealed schema (see
+// Seal) it is computed once.
 func (s *Schema) Hash() string {
+	if s.sealedHash != "" {
+		return s.sealedHash
+	}
 	h := sha256.Sum256([]byte(s.Canonical()))
 	return "sha256:" + hex.EncodeToString(h[:])
+}
+
+// Seal records that s is complete and will not change again, so Hash can
+// be computed once. The resolver and the OpenRPC importer seal what they
+// return; a model built by hand (in tests) is not sealed and is hashed
+// afresh on every call. Changing a sealed schema is a bug.
+func (s *Schema) Seal() {
+	s.sealedHash = ""
+	s.sealedHash = s.Hash()
 }
 
 // Canonical renders the schema's meaning as stable text (the input of

@@ -56,3 +56,17 @@ func TestTypeRefString(t *testing.T) {
 	assert.Equal(t, "<nil>", (*TypeRef)(nil).String())
 	assert.Equal(t, "[<nil decl>]", ListOf(&TypeRef{Kind: KindNamed}).String())
 }
+
+func TestSealComputesTheHashOnce(t *testing.T) {
+	s := sample()
+	want := s.Hash()
+	s.Seal()
+	assert.Equal(t, want, s.Hash())
+	// Sealed: a (forbidden) later change is not re-hashed; this is what
+	// makes Hash free for every generated file's header.
+	s.Decls[1].Doc = "changed after sealing"
+	assert.Equal(t, want, s.Hash())
+	// Resealing after a deliberate rebuild picks the change up.
+	s.Seal()
+	assert.NotEqual(t, want, s.Hash())
+}

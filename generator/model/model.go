@@ -227,6 +227,8 @@ type Schema struct {
 	Decls []*Decl
 	// Services are this schema's services in reading order.
 	Services []*Service
+
+	sealedHash string // set by Seal
 }
 
 // Decl returns the decl called name, or nil.

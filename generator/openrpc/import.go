@@ -37,6 +37,7 @@ func Import(path string, data []byte) (*model.Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
+	s.Seal()
 	return s, nil
 }
 

@@ -59,6 +59,7 @@ func load(fsys fs.FS, dir string, files []string) (*model.Schema, error) {
 	if err := l.rep.List.Err(); err != nil {
 		return nil, err
 	}
+	s.Seal()
 	return s, nil
 }
 
