@@ -56,3 +56,28 @@ func Header(comment string, s *model.Schema, svc *model.Service) string {
 // HashMarker is the prefix of the header line carrying the model hash;
 // drift checks search generated files for it.
 const HashMarker = "oschema-model: "
+
+// FallbackDoc documents a method the model left undocumented, in the same
+// words in every client: the CRUD methods of an imported [rootobject], or
+// any method of an OpenRPC document without descriptions.
+func FallbackDoc(m *model.Method) string {
+	switch m.CRUD {
+	case "new":
+		return "Store a new " + m.RootObject + " and return it as stored."
+	case "get":
+		return "Return the " + m.RootObject + " with this sid."
+	case "set":
+		return "Replace the stored " + m.RootObject + " with the same sid; return it as stored."
+	case "delete":
+		return "Delete the " + m.RootObject + " with this sid."
+	case "list":
+		return "Return the sids of all stored " + m.RootObject + " objects."
+	case "list_full":
+		return "Return all stored " + m.RootObject + " objects."
+	case "exists":
+		return "Tell whether a " + m.RootObject + " with this sid is stored."
+	case "find":
+		return "Return the stored " + m.RootObject + " objects matching every given field."
+	}
+	return "Call " + m.Name + "."
+}

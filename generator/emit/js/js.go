@@ -238,32 +238,10 @@ func errorMessage(e *model.ErrorDef) string {
 	return strings.SplitN(e.Doc, "\n", 2)[0]
 }
 
-func crudDoc(m *model.Method) string {
-	switch m.CRUD {
-	case "new":
-		return "Store a new " + m.RootObject + " and return it as stored."
-	case "get":
-		return "Return the " + m.RootObject + " with this sid."
-	case "set":
-		return "Replace the stored " + m.RootObject + " with the same sid; return it as stored."
-	case "delete":
-		return "Delete the " + m.RootObject + " with this sid."
-	case "list":
-		return "Return the sids of all stored " + m.RootObject + " objects."
-	case "list_full":
-		return "Return all stored " + m.RootObject + " objects."
-	case "exists":
-		return "Tell whether a " + m.RootObject + " with this sid is stored."
-	case "find":
-		return "Return the stored " + m.RootObject + " objects matching every given field."
-	}
-	return "Call " + m.Name + "."
-}
-
 func methodDoc(m *model.Method) []string {
 	lines := docLines(m.Doc)
 	if lines == nil {
-		lines = []string{crudDoc(m)}
+		lines = []string{emit.FallbackDoc(m)}
 	}
 	return lines
 }

@@ -696,7 +696,7 @@ func (g *gen) method(m *model.Method) {
 	g.emit(defLines("    ", methodName(m.Name), sig, ret))
 	lines := docLines(m.Doc)
 	if lines == nil {
-		lines = []string{crudDoc(m)}
+		lines = []string{emit.FallbackDoc(m)}
 	}
 	var args []string
 	for _, p := range m.Params {
@@ -746,28 +746,4 @@ func (g *gen) method(m *model.Method) {
 		g.emit(cat(leaf("result = "), rpc).lines("        "))
 		g.emit(cat(leaf("return "), g.dec(m.Result, leaf("result"), 0)).lines("        "))
 	}
-}
-
-// crudDoc documents a method the schema left undocumented, in particular
-// the CRUD methods expanded from [rootobject].
-func crudDoc(m *model.Method) string {
-	switch m.CRUD {
-	case "new":
-		return "Store a new " + m.RootObject + " and return it as stored."
-	case "get":
-		return "Return the " + m.RootObject + " with this sid."
-	case "set":
-		return "Replace the stored " + m.RootObject + " with the same sid; return it as stored."
-	case "delete":
-		return "Delete the " + m.RootObject + " with this sid."
-	case "list":
-		return "Return the sids of all stored " + m.RootObject + " objects."
-	case "list_full":
-		return "Return all stored " + m.RootObject + " objects."
-	case "exists":
-		return "Tell whether a " + m.RootObject + " with this sid is stored."
-	case "find":
-		return "Return the stored " + m.RootObject + " objects matching every given field."
-	}
-	return "Call " + m.Name + "."
 }
