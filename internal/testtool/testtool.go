@@ -7,11 +7,25 @@
 package testtool
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 )
+
+// Tools decide on colour from the environment as well as from isatty: CI
+// systems set CI or FORCE_COLOR, and then prettier colours even a pipe
+// ("[\x1b[33mwarn\x1b[39m]"). Tests read tool output as text, so every tool
+// a test starts inherits an environment that asks for none.
+func init() {
+	for _, k := range []string{"FORCE_COLOR", "MYPY_FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE"} {
+		os.Unsetenv(k)
+	}
+	os.Setenv("NO_COLOR", "1")
+	os.Setenv("CARGO_TERM_COLOR", "never")
+}
 
 // Required reports whether missing tools fail tests instead of skipping.
 func Required() bool { return os.Getenv("OSCHEMA_REQUIRE_TOOLS") == "1" }
@@ -84,16 +98,41 @@ func RepoRoot(t testing.TB) string {
 	}
 }
 
-// NodeModules returns tools/js/node_modules of the repository, where
-// ./bazelw setup installs typescript, ajv and @open-rpc/meta-schema.
+// NodeModules returns the node_modules directory where ./bazelw setup
+// installs the JS checkers of tools/js/package.json (typescript, ajv,
+// @open-rpc/meta-schema, prettier, eslint): the setup cache's
+// js-<first 16 hex digits of sha256(package-lock.json)>, computed here as
+// tools/setup computes it.
 func NodeModules(t testing.TB) string {
 	t.Helper()
 	SkipUnderBazel(t, "node_modules")
-	dir := filepath.Join(RepoRoot(t), "tools", "js", "node_modules")
-	if _, err := os.Stat(filepath.Join(dir, "typescript")); err != nil {
-		missing(t, dir, "run ./bazelw setup (npm ci in tools/js)")
+	lock, err := os.ReadFile(filepath.Join(RepoRoot(t), "tools", "js", "package-lock.json"))
+	if err != nil {
+		t.Fatalf("reading the JS lock file: %v", err)
+	}
+	sum := sha256.Sum256(lock)
+	dir := filepath.Join(SetupCache(t), "js-"+hex.EncodeToString(sum[:])[:16], "node_modules")
+	if _, err := os.Stat(filepath.Join(dir, ".complete")); err != nil {
+		missing(t, dir, "run ./bazelw setup (it runs npm ci for tools/js)")
 	}
 	return dir
+}
+
+// SetupCache returns tools/setup's cache directory: $RULES_OSCHEMA_CACHE,
+// else $XDG_CACHE_HOME/rules_oschema, else ~/.cache/rules_oschema.
+func SetupCache(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv("RULES_OSCHEMA_CACHE"); dir != "" {
+		return dir
+	}
+	if dir := os.Getenv("XDG_CACHE_HOME"); dir != "" {
+		return filepath.Join(dir, "rules_oschema")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		t.Fatalf("finding the setup cache: %v", err)
+	}
+	return filepath.Join(home, ".cache", "rules_oschema")
 }
 
 // Mypy returns a command prefix that runs mypy: Debian's python3-mypy

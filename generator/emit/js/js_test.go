@@ -322,7 +322,7 @@ func checkStyle(t *testing.T, dir string, files ...string) (string, bool) {
 			js = append(js, f)
 		}
 	}
-	config := filepath.Join(filepath.Dir(mods), ".eslintrc.json")
+	config := filepath.Join(testtool.RepoRoot(t), "tools", "js", ".eslintrc.json")
 	cmd = exec.Command(node, append([]string{eslint, "--no-eslintrc", "-c", config, "--max-warnings", "0"}, js...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "ESLINT_USE_FLAT_CONFIG=false")

@@ -3,7 +3,7 @@
 // components.schemas as JSON Schema (draft-07) so a broken $ref or keyword
 // fails too.
 //
-// usage: NODE_PATH=<tools/js/node_modules> node validate.js doc.json...
+// usage: NODE_PATH=<node_modules of tools/js, see testtool.NodeModules> node validate.js doc.json...
 // Prints "ok <file>" per valid document, the errors of invalid ones, and
 // exits 1 if any document is invalid.
 "use strict";
