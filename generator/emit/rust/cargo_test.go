@@ -121,11 +121,12 @@ directory = %q
 		line, _ := bufio.NewReader(stdout).ReadString('\n')
 		ready <- line
 	}()
-	var tcpAddr string
+	var tcpAddr, idleAddr string
 	select {
 	case line := <-ready:
-		require.True(t, strings.HasPrefix(line, "ready "), "harness said %q", line)
-		tcpAddr = strings.TrimSpace(strings.TrimPrefix(line, "ready "))
+		fields := strings.Fields(line)
+		require.True(t, len(fields) == 3 && fields[0] == "ready", "harness said %q", line)
+		tcpAddr, idleAddr = fields[1], fields[2]
 	case <-time.After(30 * time.Second):
 		t.Fatal("the harness did not start within 30s")
 	}
@@ -141,6 +142,40 @@ directory = %q
 		assert.Equal(t, 200, status)
 		assert.JSONEq(t, `{"status":"ok"}`, body)
 		assert.Equal(t, 5.0, c.call("sum", map[string]interface{}{"values": []int{2, 3}})["result"])
+	})
+
+	// serve_tcp_with_idle_timeout (1 s in the harness) closes a connection
+	// that goes silent, before a request and inside one, and still serves
+	// a connection that keeps talking.
+	t.Run("idle timeout", func(t *testing.T) {
+		closedWithin := func(conn net.Conn, limit time.Duration) (time.Duration, string) {
+			t.Helper()
+			start := time.Now()
+			require.NoError(t, conn.SetReadDeadline(start.Add(limit)))
+			all, err := io.ReadAll(conn)
+			require.NoError(t, err, "the server kept the silent connection open for %v", limit)
+			return time.Since(start), string(all)
+		}
+		silent, err := net.Dial("tcp", idleAddr)
+		require.NoError(t, err)
+		defer silent.Close()
+		took, out := closedWithin(silent, 10*time.Second)
+		assert.Empty(t, out)
+		assert.GreaterOrEqual(t, took, 900*time.Millisecond, "closed before the timeout")
+
+		partial, err := net.Dial("tcp", idleAddr)
+		require.NoError(t, err)
+		defer partial.Close()
+		_, err = io.WriteString(partial, "POST /rpc HTTP/1.1\r\nContent-Length: 100\r\n\r\n{")
+		require.NoError(t, err)
+		_, out = closedWithin(partial, 10*time.Second)
+		assert.Empty(t, out)
+
+		c := &client{t: t, http: &http.Client{Timeout: 10 * time.Second}, base: "http://" + idleAddr}
+		for i := 0; i < 2; i++ { // the keep-alive connection idles less than 1 s
+			assert.Equal(t, 5.0, c.call("sum", map[string]interface{}{"values": []int{2, 3}})["result"])
+			time.Sleep(300 * time.Millisecond)
+		}
 	})
 }
 

@@ -70,6 +70,7 @@ var reservedTypeNames = map[string]bool{
 	"Default": true, "Send": true, "Sync": true, "Sized": true, "Into": true, "From": true,
 	"Serialize": true, "Deserialize": true, "BTreeMap": true,
 	"RpcError": true, "Dispatch": true, "HttpRequest": true, "HttpResponse": true, "ReadError": true,
+	"Connection": true,
 }
 
 // gen holds the Rust names of one service's model, checked for

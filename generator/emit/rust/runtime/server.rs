@@ -394,18 +394,52 @@ fn accept_failed_for_good(err: &std::io::Error) -> bool {
     )
 }
 
-/// Serves HTTP/1.1 on a TCP listener, one thread per connection. Returns
-/// only when accepting fails for good.
-pub fn serve_tcp<D>(
+/// How long a connection may stay silent, between requests or inside one,
+/// before the server closes it, so that a peer that vanished without
+/// closing does not hold its thread forever. `serve_tcp` and `serve_unix`
+/// use it; the `_with_idle_timeout` variants take another.
+pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// A stream the server accepts: what it needs beyond Read and Write.
+trait Connection: std::io::Read + std::io::Write + Send + 'static {
+    fn set_timeouts(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()>;
+}
+
+impl Connection for std::net::TcpStream {
+    fn set_timeouts(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()> {
+        self.set_read_timeout(timeout)?;
+        self.set_write_timeout(timeout)
+    }
+}
+
+#[cfg(unix)]
+impl Connection for std::os::unix::net::UnixStream {
+    fn set_timeouts(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()> {
+        self.set_read_timeout(timeout)?;
+        self.set_write_timeout(timeout)
+    }
+}
+
+/// Serves each accepted connection on a thread of its own until accepting
+/// fails for good.
+fn serve_incoming<D, S, I>(
     handler: std::sync::Arc<D>,
-    listener: std::net::TcpListener,
+    incoming: I,
+    idle_timeout: std::time::Duration,
 ) -> std::io::Result<()>
 where
     D: Dispatch + Send + Sync + 'static,
+    S: Connection,
+    I: Iterator<Item = std::io::Result<S>>,
 {
-    for stream in listener.incoming() {
+    // A zero Duration is rejected by set_read_timeout; here it means none.
+    let timeout = Some(idle_timeout).filter(|timeout| !timeout.is_zero());
+    for stream in incoming {
         match stream {
             Ok(stream) => {
+                if stream.set_timeouts(timeout).is_err() {
+                    continue; // the peer is already gone
+                }
                 let handler = handler.clone();
                 std::thread::spawn(move || serve_connection(&*handler, stream));
             }
@@ -416,8 +450,35 @@ where
     Ok(())
 }
 
-/// Serves HTTP/1.1 on a Unix socket listener, one thread per connection.
-/// Returns only when accepting fails for good.
+/// Serves HTTP/1.1 on a TCP listener, one thread per connection, closing
+/// connections idle for [`IDLE_TIMEOUT`]. Returns only when accepting
+/// fails for good.
+pub fn serve_tcp<D>(
+    handler: std::sync::Arc<D>,
+    listener: std::net::TcpListener,
+) -> std::io::Result<()>
+where
+    D: Dispatch + Send + Sync + 'static,
+{
+    serve_tcp_with_idle_timeout(handler, listener, IDLE_TIMEOUT)
+}
+
+/// Like [`serve_tcp`], closing connections idle for `idle_timeout` (zero:
+/// never).
+pub fn serve_tcp_with_idle_timeout<D>(
+    handler: std::sync::Arc<D>,
+    listener: std::net::TcpListener,
+    idle_timeout: std::time::Duration,
+) -> std::io::Result<()>
+where
+    D: Dispatch + Send + Sync + 'static,
+{
+    serve_incoming(handler, listener.incoming(), idle_timeout)
+}
+
+/// Serves HTTP/1.1 on a Unix socket listener, one thread per connection,
+/// closing connections idle for [`IDLE_TIMEOUT`]. Returns only when
+/// accepting fails for good.
 #[cfg(unix)]
 pub fn serve_unix<D>(
     handler: std::sync::Arc<D>,
@@ -426,17 +487,21 @@ pub fn serve_unix<D>(
 where
     D: Dispatch + Send + Sync + 'static,
 {
-    for stream in listener.incoming() {
-        match stream {
-            Ok(stream) => {
-                let handler = handler.clone();
-                std::thread::spawn(move || serve_connection(&*handler, stream));
-            }
-            Err(err) if accept_failed_for_good(&err) => return Err(err),
-            Err(_) => {}
-        }
-    }
-    Ok(())
+    serve_unix_with_idle_timeout(handler, listener, IDLE_TIMEOUT)
+}
+
+/// Like [`serve_unix`], closing connections idle for `idle_timeout` (zero:
+/// never).
+#[cfg(unix)]
+pub fn serve_unix_with_idle_timeout<D>(
+    handler: std::sync::Arc<D>,
+    listener: std::os::unix::net::UnixListener,
+    idle_timeout: std::time::Duration,
+) -> std::io::Result<()>
+where
+    D: Dispatch + Send + Sync + 'static,
+{
+    serve_incoming(handler, listener.incoming(), idle_timeout)
 }
 
 /// Binds a Unix socket at `path`, creating its directory and replacing a

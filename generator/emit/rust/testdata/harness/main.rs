@@ -21,7 +21,9 @@ mod minimal {
     pub mod rust_types;
 }
 
-use kitchen_sink::rust_server::{bind_unix, serve_tcp, serve_unix, RpcError, TaskServiceHandler};
+use kitchen_sink::rust_server::{
+    bind_unix, serve_tcp, serve_tcp_with_idle_timeout, serve_unix, RpcError, TaskServiceHandler,
+};
 use kitchen_sink::rust_types::*;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -134,10 +136,22 @@ fn main() {
     let handler = Arc::new(Tasks::default());
     let listener = bind_unix(&socket).expect("bind the socket");
     let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a TCP port");
-    // The same handler over TCP, on a port the test learns from stdout.
-    println!("ready {}", tcp.local_addr().unwrap());
+    // A second port closes connections idle for a second, for the test of
+    // the idle timeout.
+    let idle = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a TCP port");
+    // The same handler over TCP, on ports the test learns from stdout.
+    println!(
+        "ready {} {}",
+        tcp.local_addr().unwrap(),
+        idle.local_addr().unwrap()
+    );
     let tcp_handler = handler.clone();
     std::thread::spawn(move || serve_tcp(tcp_handler, tcp).expect("serve TCP"));
+    let idle_handler = handler.clone();
+    std::thread::spawn(move || {
+        let timeout = std::time::Duration::from_secs(1);
+        serve_tcp_with_idle_timeout(idle_handler, idle, timeout).expect("serve TCP")
+    });
     serve_unix(handler, listener).expect("serve");
 }
 
