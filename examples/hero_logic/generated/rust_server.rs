@@ -2201,7 +2201,8 @@ fn read_request<S: std::io::Read + std::io::Write>(
             ))
         }
     };
-    let mut content_length = 0usize;
+    let mut content_length: Option<usize> = None;
+    let mut chunked = false;
     let mut expect_continue = false;
     let mut headers = 0;
     loop {
@@ -2219,14 +2220,18 @@ fn read_request<S: std::io::Read + std::io::Write>(
         };
         match name.as_str() {
             "content-length" => {
-                content_length = value
+                let length = value
                     .parse()
                     .map_err(|_| ReadError::Bad(400, "bad Content-Length"))?;
+                if matches!(content_length.replace(length), Some(old) if old != length) {
+                    return Err(ReadError::Bad(400, "conflicting Content-Length headers"));
+                }
             }
+            "transfer-encoding" if value.eq_ignore_ascii_case("chunked") => chunked = true,
             "transfer-encoding" => {
                 return Err(ReadError::Bad(
                     501,
-                    "Transfer-Encoding is not supported; send Content-Length",
+                    "only Transfer-Encoding: chunked is supported",
                 ))
             }
             "connection" => keep_alive = !value.eq_ignore_ascii_case("close"),
@@ -2234,16 +2239,29 @@ fn read_request<S: std::io::Read + std::io::Write>(
             _ => {}
         }
     }
+    if chunked && content_length.is_some() {
+        // RFC 9112 6.1: a request with both is an attack or a broken proxy.
+        return Err(ReadError::Bad(
+            400,
+            "Content-Length together with Transfer-Encoding",
+        ));
+    }
+    let content_length = content_length.unwrap_or(0);
     if content_length > MAX_BODY_BYTES {
         return Err(ReadError::Bad(413, "request body too large"));
     }
-    if expect_continue && content_length > 0 {
+    if expect_continue && (chunked || content_length > 0) {
         reader
             .get_mut()
             .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
     }
-    let mut body = vec![0; content_length];
-    reader.read_exact(&mut body)?;
+    let body = if chunked {
+        read_chunked(reader)?
+    } else {
+        let mut body = vec![0; content_length];
+        reader.read_exact(&mut body)?;
+        body
+    };
     let path = target.split('?').next().unwrap_or_default().to_string();
     Ok(Some(HttpRequest {
         method: method.to_string(),
@@ -2251,6 +2269,38 @@ fn read_request<S: std::io::Read + std::io::Write>(
         body,
         keep_alive,
     }))
+}
+
+/// Reads a chunked body (RFC 9112 7.1): hex size lines (extensions
+/// ignored), the data, and trailer lines (ignored) after the last chunk.
+fn read_chunked<R: std::io::BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
+    let mut body = Vec::new();
+    loop {
+        let line = read_line(reader)?;
+        let size = line.split(';').next().unwrap_or_default().trim();
+        let size =
+            usize::from_str_radix(size, 16).map_err(|_| ReadError::Bad(400, "bad chunk size"))?;
+        if size == 0 {
+            break;
+        }
+        if size > MAX_BODY_BYTES - body.len() {
+            return Err(ReadError::Bad(413, "request body too large"));
+        }
+        let start = body.len();
+        body.resize(start + size, 0);
+        reader.read_exact(&mut body[start..])?;
+        if !read_line(reader)?.is_empty() {
+            return Err(ReadError::Bad(400, "chunk data longer than its size"));
+        }
+    }
+    let mut trailers = 0;
+    while !read_line(reader)?.is_empty() {
+        trailers += 1;
+        if trailers > MAX_HEADERS {
+            return Err(ReadError::Bad(431, "too many trailers"));
+        }
+    }
+    Ok(body)
 }
 
 fn reason(status: u16) -> &'static str {

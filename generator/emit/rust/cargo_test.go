@@ -442,13 +442,41 @@ func testServer(t *testing.T, sock, doc string) {
 		assert.Contains(t, text, `"result":2.0`)
 		assert.Contains(t, text, `{"status":"ok"}`)
 
-		conn2, err := net.Dial("unix", sock)
-		require.NoError(t, err)
-		defer conn2.Close()
-		_, err = io.WriteString(conn2, "POST /rpc HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
-		require.NoError(t, err)
-		all, err = io.ReadAll(conn2)
-		require.NoError(t, err)
-		assert.True(t, strings.HasPrefix(string(all), "HTTP/1.1 501 "), string(all))
+		// Chunked bodies (RFC 9112 7.1), as streaming HTTP clients send
+		// them, and the requests the server must refuse.
+		exchange := func(req string) string {
+			t.Helper()
+			conn, err := net.Dial("unix", sock)
+			require.NoError(t, err)
+			defer conn.Close()
+			require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+			_, err = io.WriteString(conn, req)
+			require.NoError(t, err)
+			all, err := io.ReadAll(conn)
+			require.NoError(t, err)
+			return string(all)
+		}
+		const chunkedHead = "POST /rpc HTTP/1.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
+		// Two chunks (one with an extension), then a trailer.
+		chunk := func(data, ext string) string { return fmt.Sprintf("%x%s\r\n%s\r\n", len(data), ext, data) }
+		out := exchange(chunkedHead + "\r\n" +
+			chunk(`{"jsonrpc":"2.0","id":7,"me`, ";ext=1") +
+			chunk(`thod":"sum","params":{"values"`, "") +
+			chunk(`:[4,5]}}`, "") +
+			"0\r\nX-Trailer: 1\r\n\r\n")
+		assert.True(t, strings.HasPrefix(out, "HTTP/1.1 200 "), out)
+		assert.Contains(t, out, `"id":7`)
+		assert.Contains(t, out, `"result":9.0`)
+		for _, c := range []struct{ req, status string }{
+			{chunkedHead + "\r\nzz\r\n", "400"},
+			{chunkedHead + "\r\n2\r\n{}xx\r\n0\r\n\r\n", "400"},
+			{chunkedHead + "Content-Length: 2\r\n\r\n0\r\n\r\n", "400"},
+			{chunkedHead + "\r\n" + "2000000\r\n", "413"},
+			{"POST /rpc HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", "501"},
+			{"POST /rpc HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", "400"},
+		} {
+			out := exchange(c.req)
+			assert.True(t, strings.HasPrefix(out, "HTTP/1.1 "+c.status+" "), "%q:\n%s", c.req, out)
+		}
 	})
 }

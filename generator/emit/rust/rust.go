@@ -25,6 +25,10 @@
 //   - A record that holds a record which reaches it again without a list
 //     or map in between gets that field boxed (`Option<Box<Step>>`).
 //   - Records derive Eq too when no field holds a float.
+//   - The HTTP server is thread-per-connection with keep-alive; request
+//     bodies come with Content-Length or chunked (anything else is 400,
+//     413 or 501, never a hang), and connections idle for IDLE_TIMEOUT
+//     close, so a vanished peer cannot hold a thread forever.
 package rust
 
 import (
