@@ -77,7 +77,10 @@ func TestGofmtClean(t *testing.T) {
 // TestGofmt119Clean runs Go 1.19's gofmt, the oldest the project supports,
 // over the same outputs.
 func TestGofmt119Clean(t *testing.T) {
-	gofmt := testtool.Look(t, "gofmt", "/usr/lib/go-1.19/bin/gofmt")
+	// Beside Go 1.19's go binary: a plain Look("gofmt") would find the
+	// host's newer gofmt first on PATH.
+	gofmt := filepath.Join(filepath.Dir(goToolchains(t)["go1.19"]), "gofmt")
+	require.FileExists(t, gofmt)
 	dir := t.TempDir()
 	for name, s := range map[string]*model.Schema{
 		"kitchen_sink": loadKitchenSink(t),

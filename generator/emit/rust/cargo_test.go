@@ -168,13 +168,31 @@ directory = %q
 		defer partial.Close()
 		_, err = io.WriteString(partial, "POST /rpc HTTP/1.1\r\nContent-Length: 100\r\n\r\n{")
 		require.NoError(t, err)
-		_, out = closedWithin(partial, 10*time.Second)
+		took, out = closedWithin(partial, 10*time.Second)
 		assert.Empty(t, out)
+		assert.GreaterOrEqual(t, took, 900*time.Millisecond, "closed before the timeout")
 
-		c := &client{t: t, http: &http.Client{Timeout: 10 * time.Second}, base: "http://" + idleAddr}
-		for i := 0; i < 2; i++ { // the keep-alive connection idles less than 1 s
-			assert.Equal(t, 5.0, c.call("sum", map[string]interface{}{"values": []int{2, 3}})["result"])
-			time.Sleep(300 * time.Millisecond)
+		// One connection, four requests 400 ms apart: 1.6 s in all, longer
+		// than the timeout, but never silent for a second.
+		talking, err := net.Dial("tcp", idleAddr)
+		require.NoError(t, err)
+		defer talking.Close()
+		require.NoError(t, talking.SetDeadline(time.Now().Add(10*time.Second)))
+		replies := bufio.NewReader(talking)
+		body := `{"jsonrpc":"2.0","id":1,"method":"sum","params":{"values":[2,3]}}`
+		for i := 0; i < 4; i++ {
+			if i > 0 {
+				time.Sleep(400 * time.Millisecond)
+			}
+			_, err := fmt.Fprintf(talking, "POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+			require.NoError(t, err)
+			resp, err := http.ReadResponse(replies, nil)
+			require.NoError(t, err, "request %d on the talking connection", i+1)
+			reply, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.NoError(t, err)
+			assert.Equal(t, 200, resp.StatusCode)
+			assert.Contains(t, string(reply), `"result":5.0`)
 		}
 	})
 }

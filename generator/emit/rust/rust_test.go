@@ -13,6 +13,7 @@ import (
 
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -81,8 +82,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestHeaderAndNoAbsolutePaths(t *testing.T) {
 	s, svc := loadKitchenSink(t)
-	root, err := os.Getwd()
-	require.NoError(t, err)
+	root := testtool.RepoRoot(t) // the schema lives under it, not under this package
 	for name, content := range generate(t, s, svc) {
 		text := string(content)
 		assert.True(t, strings.HasPrefix(text, emit.Header("//", s, svc)), "%s must start with the header", name)
