@@ -72,6 +72,18 @@ func Look(t testing.TB, name string, candidates ...string) string {
 	return ""
 }
 
+// At returns path if it is an executable file, or fails/skips t saying
+// how to install it: for a tool that must be one particular installation
+// (Debian's cargo beside rustup's), not whatever PATH finds first.
+func At(t testing.TB, path, hint string) string {
+	t.Helper()
+	SkipUnderBazel(t, path)
+	if st, err := os.Stat(path); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+		missing(t, path, hint)
+	}
+	return path
+}
+
 // RepoRoot returns the repository root (the directory holding go.mod),
 // found by walking up from the test's working directory. Under `bazel
 // test` it is the test's runfiles tree of this workspace, which holds the

@@ -90,6 +90,33 @@ directory = %q
 		run(rustfmt, append([]string{"--edition", "2021", "--check", "src/main.rs"}, generated...)...)
 	})
 	run(cargo, "build", "--offline", "--quiet")
+	// Debian's rustc (1.63 on bookworm; tools/setup installs it) is the
+	// oldest Rust that users of Debian's serde packages have: the generated
+	// code and the round-trip tests must build and pass with it too.
+	t.Run("debian_rustc", func(t *testing.T) {
+		debCargo := testtool.At(t, "/usr/bin/cargo", "apt-get install cargo rustc (tools/setup does)")
+		debRustc := testtool.At(t, "/usr/bin/rustc", "apt-get install rustc (tools/setup does)")
+		if cargo == debCargo {
+			t.Skip("the cargo on PATH is Debian's; the build above used it")
+		}
+		version, err := exec.Command(debRustc, "--version").Output()
+		require.NoError(t, err)
+		t.Logf("%s", bytes.TrimSpace(version))
+		// Its rustfmt (1.5 on bookworm) must agree with the layout too.
+		debRustfmt := testtool.At(t, "/usr/bin/rustfmt", "apt-get install rustfmt (tools/setup does)")
+		out, err := exec.Command(debRustfmt, append([]string{"--edition", "2021", "--check"}, generated...)...).CombinedOutput()
+		require.NoError(t, err, "Debian's rustfmt --check:\n%s", out)
+		// The lock file rustup's cargo wrote may be a version Debian's
+		// cargo cannot read; the sources are local, so let it write its own.
+		require.NoError(t, os.Remove(filepath.Join(dir, "Cargo.lock")))
+		for _, args := range [][]string{{"build"}, {"test"}} {
+			cmd := exec.Command(debCargo, append(args, "--offline", "--quiet")...)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+target+"-debian", "RUSTC="+debRustc)
+			out, err := cmd.CombinedOutput()
+			require.NoError(t, err, "Debian's cargo %s:\n%s", args[0], out)
+		}
+	})
 	t.Run("rust_tests", func(t *testing.T) {
 		run(cargo, "test", "--offline", "--quiet")
 	})

@@ -29,6 +29,8 @@
 //     bodies come with Content-Length or chunked (anything else is 400,
 //     413 or 501, never a hang), and connections idle for IDLE_TIMEOUT
 //     close, so a vanished peer cannot hold a thread forever.
+//   - The output builds with Rust 1.63 (Debian bookworm's rustc, with its
+//     serde packages) and newer; the cargo test builds it with both.
 package rust
 
 import (

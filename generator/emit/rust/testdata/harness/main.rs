@@ -96,8 +96,8 @@ impl TaskServiceHandler for Tasks {
         let tasks = self.tasks.lock().unwrap();
         Ok(tasks
             .values()
-            .filter(|t| input.name.as_ref().is_none_or(|name| &t.name == name))
-            .filter(|t| input.phase.is_none_or(|phase| t.phase == phase))
+            .filter(|t| input.name.iter().all(|name| &t.name == name))
+            .filter(|t| input.phase.iter().all(|phase| t.phase == *phase))
             .cloned()
             .collect())
     }
