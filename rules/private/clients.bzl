@@ -17,14 +17,23 @@ ARTIFACTS = {
 # The five artifacts of the ecosystem; Go is opt-in.
 DEFAULT_ARTIFACTS = ["rust_types", "rust_server", "openrpc", "js", "python"]
 
+# What "all" stands for, in the CLI's order.
+ALL_ARTIFACTS = DEFAULT_ARTIFACTS + ["go"]
+
 def _oschema_generate_impl(ctx):
     info = ctx.attr.schema[OschemaInfo]
     generator = ctx.toolchains[TOOLCHAIN_TYPE].oschema.generator
 
-    unknown = [a for a in ctx.attr.artifacts if a not in ARTIFACTS]
+    artifacts = ctx.attr.artifacts
+    if "all" in artifacts:
+        # As the CLI's `-artifacts all` (and Gazelle's oschema_artifacts).
+        if len(artifacts) > 1:
+            fail("artifacts: \"all\" stands alone; got %s" % artifacts)
+        artifacts = ALL_ARTIFACTS
+    unknown = [a for a in artifacts if a not in ARTIFACTS]
     if unknown:
-        fail("unknown artifact(s) %s; choose from %s" % (unknown, sorted(ARTIFACTS.keys())))
-    if not ctx.attr.artifacts:
+        fail("unknown artifact(s) %s; choose from %s or \"all\"" % (unknown, sorted(ARTIFACTS.keys())))
+    if not artifacts:
         fail("artifacts is empty; leave it out for the default %s" % DEFAULT_ARTIFACTS)
     known_names = [n for a in ARTIFACTS.values() for n in a]
     for name in ctx.attr.out_names:
@@ -40,11 +49,11 @@ def _oschema_generate_impl(ctx):
         args.add("-service", ctx.attr.service)
     if ctx.attr.go_package:
         args.add("-go-package", ctx.attr.go_package)
-    args.add("-artifacts", ",".join(ctx.attr.artifacts))
+    args.add("-artifacts", ",".join(artifacts))
 
     outputs = []
     groups = {}
-    for artifact in ctx.attr.artifacts:
+    for artifact in artifacts:
         files = []
         for default_name in ARTIFACTS[artifact]:
             out = ctx.actions.declare_file("%s/%s" % (ctx.label.name, ctx.attr.out_names.get(default_name, default_name)))
@@ -60,7 +69,7 @@ def _oschema_generate_impl(ctx):
         inputs = info.transitive_srcs,
         outputs = outputs,
         mnemonic = "OschemaGenerate",
-        progress_message = "Generating %s for %s" % (", ".join(ctx.attr.artifacts), ctx.attr.schema.label),
+        progress_message = "Generating %s for %s" % (", ".join(artifacts), ctx.attr.schema.label),
     )
     return [
         DefaultInfo(files = depset(outputs)),
@@ -78,7 +87,7 @@ client. Files land in `bazel-bin/<package>/<name>/`.""",
     attrs = {
         "artifacts": attr.string_list(
             default = DEFAULT_ARTIFACTS,
-            doc = "Which artifacts to generate: any of %s." % sorted(ARTIFACTS.keys()),
+            doc = "Which artifacts to generate: any of %s, or [\"all\"]." % sorted(ARTIFACTS.keys()),
         ),
         "go_package": attr.string(doc = "Package clause of api.go; default: the schema name without underscores."),
         "out_names": attr.string_dict(
@@ -220,7 +229,7 @@ def oschema_clients(
       name: target name, conventionally "clients".
       schema: the oschema_library.
       service: the service, when the schema has several.
-      artifacts: subset of artifacts; default: the five of the ecosystem.
+      artifacts: subset of artifacts, or ["all"]; default: the five of the ecosystem.
       out_names: {default file name: new name}.
       go_package: package clause of api.go.
       writeback: False to create neither name.update nor name.drift_test.

@@ -44,6 +44,21 @@ def _subset_test_impl(ctx):
 
 subset_test = analysistest.make(_subset_test_impl)
 
+def _all_artifacts_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    target = analysistest.target_under_test(env)
+    asserts.equals(
+        env,
+        ["api.go", "client.d.ts", "client.js", "client.py", "openrpc.json", "rust_server.rs", "rust_types.rs"],
+        _basenames(target[DefaultInfo].files.to_list()),
+    )
+    asserts.equals(env, ["api.go"], _basenames(target[OutputGroupInfo].go.to_list()))
+    argv = [a for a in analysistest.target_actions(env) if a.mnemonic == "OschemaGenerate"][0].argv
+    asserts.true(env, "rust_types,rust_server,openrpc,js,python,go" in argv, str(argv))
+    return analysistest.end(env)
+
+all_artifacts_test = analysistest.make(_all_artifacts_test_impl)
+
 def _provider_test_impl(ctx):
     env = analysistest.begin(ctx)
     info = analysistest.target_under_test(env)[OschemaInfo]
@@ -88,6 +103,26 @@ def analysis_test_suite(name):
     )
     subset_test(name = "subset_test", target_under_test = ":gen_subset")
 
+    oschema_generate(
+        name = "gen_all",
+        schema = "//rules/tests/fixture/app:app_schema",
+        artifacts = ["all"],
+        tags = ["manual"],
+    )
+    all_artifacts_test(name = "all_artifacts_test", target_under_test = ":gen_all")
+
+    oschema_generate(
+        name = "gen_all_and_more",
+        schema = "//rules/tests/fixture/app:app_schema",
+        artifacts = ["all", "go"],
+        tags = ["manual"],
+    )
+    failure_test(
+        name = "all_and_more_test",
+        target_under_test = ":gen_all_and_more",
+        message = "artifacts: \"all\" stands alone",
+    )
+
     provider_test(name = "provider_test", target_under_test = "//rules/tests/fixture/app:app_schema")
 
     oschema_generate(
@@ -128,6 +163,8 @@ def analysis_test_suite(name):
     native.test_suite(
         name = name,
         tests = [
+            ":all_and_more_test",
+            ":all_artifacts_test",
             ":bad_out_name_test",
             ":default_outputs_test",
             ":provider_test",
