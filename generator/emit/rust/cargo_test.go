@@ -78,18 +78,20 @@ directory = %q
 	env := append(os.Environ(),
 		"CARGO_TARGET_DIR="+target,
 		"PATH="+filepath.Dir(cargo)+string(os.PathListSeparator)+os.Getenv("PATH"))
-	run := func(name string, args ...string) {
+	// run runs a tool in the crate directory; t is the (sub)test it
+	// belongs to, env the environment (rustup's or Debian's toolchain).
+	run := func(t *testing.T, env []string, name string, args ...string) {
 		t.Helper()
 		cmd := exec.Command(name, args...)
 		cmd.Dir, cmd.Env = dir, env
 		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s %s:\n%s", filepath.Base(name), strings.Join(args, " "), out)
+		require.NoError(t, err, "%s %s:\n%s", name, strings.Join(args, " "), out)
 	}
 
 	t.Run("rustfmt", func(t *testing.T) {
-		run(rustfmt, append([]string{"--edition", "2021", "--check", "src/main.rs"}, generated...)...)
+		run(t, env, rustfmt, append([]string{"--edition", "2021", "--check", "src/main.rs"}, generated...)...)
 	})
-	run(cargo, "build", "--offline", "--quiet")
+	run(t, env, cargo, "build", "--offline", "--quiet")
 	// Debian's rustc (1.63 on bookworm; tools/setup installs it) is the
 	// oldest Rust that users of Debian's serde packages have: the generated
 	// code and the round-trip tests must build and pass with it too.
@@ -104,21 +106,16 @@ directory = %q
 		t.Logf("%s", bytes.TrimSpace(version))
 		// Its rustfmt (1.5 on bookworm) must agree with the layout too.
 		debRustfmt := testtool.At(t, "/usr/bin/rustfmt", "apt-get install rustfmt (tools/setup does)")
-		out, err := exec.Command(debRustfmt, append([]string{"--edition", "2021", "--check"}, generated...)...).CombinedOutput()
-		require.NoError(t, err, "Debian's rustfmt --check:\n%s", out)
+		run(t, env, debRustfmt, append([]string{"--edition", "2021", "--check"}, generated...)...)
 		// The lock file rustup's cargo wrote may be a version Debian's
 		// cargo cannot read; the sources are local, so let it write its own.
 		require.NoError(t, os.Remove(filepath.Join(dir, "Cargo.lock")))
-		for _, args := range [][]string{{"build"}, {"test"}} {
-			cmd := exec.Command(debCargo, append(args, "--offline", "--quiet")...)
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+target+"-debian", "RUSTC="+debRustc)
-			out, err := cmd.CombinedOutput()
-			require.NoError(t, err, "Debian's cargo %s:\n%s", args[0], out)
-		}
+		debEnv := append(os.Environ(), "CARGO_TARGET_DIR="+target+"-debian", "RUSTC="+debRustc)
+		run(t, debEnv, debCargo, "build", "--offline", "--quiet")
+		run(t, debEnv, debCargo, "test", "--offline", "--quiet")
 	})
 	t.Run("rust_tests", func(t *testing.T) {
-		run(cargo, "test", "--offline", "--quiet")
+		run(t, env, cargo, "test", "--offline", "--quiet")
 	})
 	t.Run("clippy", func(t *testing.T) {
 		// Clippy comes with rustup's default profile but is not a required
@@ -126,7 +123,7 @@ directory = %q
 		if _, err := os.Stat(filepath.Join(filepath.Dir(cargo), "cargo-clippy")); err != nil {
 			t.Skip("cargo-clippy not installed next to cargo")
 		}
-		run(cargo, "clippy", "--offline", "--quiet", "--all-targets", "--", "-D", "warnings")
+		run(t, env, cargo, "clippy", "--offline", "--quiet", "--all-targets", "--", "-D", "warnings")
 	})
 
 	sock := filepath.Join(dir, "sock", "rpc.sock")
