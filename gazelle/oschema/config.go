@@ -19,6 +19,9 @@ const (
 	libraryNamingDirective = "oschema_library_naming"
 	clientsNamingDirective = "oschema_clients_naming"
 	writebackDirective     = "oschema_writeback"
+	goLibraryDirective     = "oschema_go_library"
+	// prefixDirective is Gazelle's Go language's; only read here.
+	prefixDirective = "prefix"
 )
 
 // Default naming templates; "{dirname}" is the directory's base name.
@@ -47,6 +50,25 @@ type Config struct {
 	ClientsNaming string
 	// Writeback false writes writeback = False on oschema_clients.
 	Writeback bool
+	// GoLibrary is true under "# gazelle:oschema_go_library on": each
+	// schema with a service also gets an oschema_go_library.
+	GoLibrary bool
+
+	// goPrefix is the Go import path of goPrefixRel, from the nearest
+	// "# gazelle:prefix" directive (Gazelle's Go language's own, read here
+	// too so that the extension need not link the Go language).
+	goPrefix, goPrefixRel string
+	goPrefixSet           bool
+}
+
+// importPath is the Go import path of the directory rel, inferred from
+// gazelle:prefix exactly as Gazelle's Go language infers it
+// (language/go.InferImportPath).
+func (c *Config) importPath(rel string) string {
+	if rel == c.goPrefixRel {
+		return c.goPrefix
+	}
+	return path.Join(c.goPrefix, strings.TrimPrefix(rel, c.goPrefixRel+"/"))
 }
 
 // DefaultConfig is the configuration of a tree without directives.
@@ -89,6 +111,8 @@ func (*oschemaLang) KnownDirectives() []string {
 		libraryNamingDirective,
 		clientsNamingDirective,
 		writebackDirective,
+		goLibraryDirective,
+		prefixDirective,
 	}
 }
 
@@ -103,6 +127,11 @@ func (*oschemaLang) Configure(c *config.Config, rel string, f *rule.File) {
 	}
 	where := path.Join(rel, filepath.Base(f.Path))
 	for _, d := range f.Directives {
+		if d.Key == prefixDirective {
+			// Validity is the Go language's business; it reports errors.
+			oc.goPrefix, oc.goPrefixRel, oc.goPrefixSet = strings.TrimSpace(d.Value), rel, true
+			continue
+		}
 		if err := applyDirective(oc, d.Key, d.Value); err != nil {
 			log.Printf("%s: %v", where, err)
 		}
@@ -141,6 +170,15 @@ func applyDirective(oc *Config, key, value string) error {
 			oc.LibraryNaming = value
 		} else {
 			oc.ClientsNaming = value
+		}
+	case goLibraryDirective:
+		switch value {
+		case "on":
+			oc.GoLibrary = true
+		case "off":
+			oc.GoLibrary = false
+		default:
+			return fmt.Errorf("invalid gazelle:%s value %q: want on or off", key, value)
 		}
 	case writebackDirective:
 		switch value {

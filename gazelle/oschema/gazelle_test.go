@@ -2,6 +2,7 @@ package oschema_test
 
 import (
 	"bytes"
+	"flag"
 	"log"
 	"os"
 	"path/filepath"
@@ -9,7 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bazelbuild/bazel-gazelle/config"
 	"github.com/bazelbuild/bazel-gazelle/language"
+	"github.com/bazelbuild/bazel-gazelle/resolve"
+	"github.com/bazelbuild/bazel-gazelle/rule"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -197,4 +201,47 @@ func containsAll(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+// An oschema_go_library is indexed under its importpath, and a Go import of
+// that path resolves to it through Gazelle's own RuleIndex: no Go rule
+// provides it, so the index asks its cross resolvers, and this extension
+// answers. Imports of other languages, and Go imports nothing provides, get
+// no answer.
+func TestCrossResolveGoImport(t *testing.T) {
+	lang := oschema.NewLanguage()
+	c := config.New()
+	lang.RegisterFlags(flag.NewFlagSet("test", flag.ContinueOnError), "update", c)
+	f, err := rule.LoadData("svc/BUILD.bazel", "svc", []byte(`
+oschema_library(name = "svc_schema", srcs = ["00_svc.oschema"])
+
+oschema_go_library(
+    name = "svc_go",
+    importpath = "example.com/repo/svc",
+    schema = ":svc_schema",
+)
+`))
+	require.NoError(t, err)
+	ix := resolve.NewRuleIndex(func(r *rule.Rule, pkgRel string) resolve.Resolver {
+		if _, ok := lang.Kinds()[r.Kind()]; ok {
+			return lang
+		}
+		return nil
+	}, lang)
+	for _, r := range f.Rules {
+		ix.AddRule(c, r, f)
+	}
+	ix.Finish()
+
+	goImp := resolve.ImportSpec{Lang: "go", Imp: "example.com/repo/svc"}
+	res := ix.FindRulesByImportWithConfig(c, goImp, "go")
+	require.Len(t, res, 1)
+	assert.Equal(t, "//svc:svc_go", res[0].Label.String())
+
+	assert.Empty(t, ix.FindRulesByImportWithConfig(c, resolve.ImportSpec{Lang: "go", Imp: "example.com/repo/other"}, "go"))
+	assert.Empty(t, ix.FindRulesByImportWithConfig(c, goImp, "proto"), "only Go rules depend on an oschema_go_library")
+	// The schema import still finds the oschema_library, not the Go library.
+	res = ix.FindRulesByImportWithConfig(c, resolve.ImportSpec{Lang: "oschema", Imp: "svc"}, "oschema")
+	require.Len(t, res, 1)
+	assert.Equal(t, "//svc:svc_schema", res[0].Label.String())
 }

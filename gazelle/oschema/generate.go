@@ -13,7 +13,17 @@ import (
 	"github.com/bazelbuild/bazel-gazelle/rule"
 )
 
-const schemaExt = ".oschema"
+const (
+	schemaExt = ".oschema"
+	// generatedDir is oschema_clients' default generated_dir; Gazelle
+	// recognises a generated/ package only under this name.
+	generatedDir = "generated"
+	// goLibraryNaming names new oschema_go_library targets.
+	goLibraryNaming = "{dirname}_go"
+	// goLangName is the name of Gazelle's Go language, whose imports
+	// CrossResolve answers.
+	goLangName = "go"
+)
 
 func (*oschemaLang) GenerateRules(args language.GenerateArgs) language.GenerateResult {
 	r := GenerateForDir(args.Config, args.Dir, args.Rel, args.File, args.RegularFiles)
@@ -22,10 +32,12 @@ func (*oschemaLang) GenerateRules(args language.GenerateArgs) language.GenerateR
 
 // Generated is what GenerateForDir produces for one directory.
 type Generated struct {
-	// Gen are the oschema_library and oschema_clients rules, in that order.
+	// Gen are the oschema_library, oschema_clients and (opt-in)
+	// oschema_go_library rules, in that order; in a generated/ directory
+	// that is a package, its oschema_generated_files rule.
 	Gen []*rule.Rule
 	// Imports[i] is what Resolve needs for Gen[i]: the schema's sorted
-	// import paths ([]string) for the library, nil for the clients rule.
+	// import paths ([]string) for the library, nil for the other rules.
 	Imports []interface{}
 	// Empty are existing oschema rules to delete: the directory has no
 	// schema any more.
@@ -55,6 +67,7 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 
 	libs := existingRules(c, f, libraryKind)
 	clients := existingRules(c, f, clientsKind)
+	goLibs := ownedGoLibraries(existingRules(c, f, goLibraryKind))
 	if len(srcs) == 0 {
 		var empty []*rule.Rule
 		for _, r := range libs {
@@ -62,6 +75,16 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 		}
 		for _, r := range clients {
 			empty = append(empty, rule.NewRule(clientsKind, r.Name()))
+		}
+		for _, r := range goLibs {
+			empty = append(empty, rule.NewRule(goLibraryKind, r.Name()))
+		}
+		if isGeneratedPackageDir(c, dir, rel, f, regularFiles) {
+			return Generated{
+				Gen:     []*rule.Rule{rule.NewRule(generatedFilesKind, "")},
+				Imports: []interface{}{nil},
+				Empty:   empty,
+			}
 		}
 		return Generated{Empty: empty}
 	}
@@ -72,7 +95,7 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 	if len(libs) == 1 {
 		libName = libs[0].Name()
 	}
-	clientsName := pickClientsName(expandNaming(oc.ClientsNaming, rel), clients)
+	clientsName := pickName(expandNaming(oc.ClientsNaming, rel), clients)
 
 	lib := rule.NewRule(libraryKind, libName)
 	lib.SetAttr("srcs", srcs)
@@ -91,6 +114,9 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 		for _, r := range clients {
 			empty = append(empty, rule.NewRule(clientsKind, r.Name()))
 		}
+		for _, r := range goLibs {
+			empty = append(empty, rule.NewRule(goLibraryKind, r.Name()))
+		}
 		return Generated{Gen: []*rule.Rule{lib}, Imports: []interface{}{imports}, Empty: empty}
 	}
 
@@ -101,13 +127,115 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 	}
 	if !oc.Writeback {
 		cl.SetAttr("writeback", false)
+	} else if isPackageOnDisk(c, filepath.Join(dir, clientsGeneratedDir(clients, clientsName))) {
+		// generated/ is a Bazel package: the drift test takes its files
+		// from the oschema_generated_files target there (written below,
+		// when Gazelle visits generated/).
+		cl.SetAttr("generated_package", true)
+	}
+	gen := []*rule.Rule{lib, cl}
+	genImports := []interface{}{imports, nil}
+
+	if oc.GoLibrary {
+		if importPath := oc.importPath(rel); !oc.goPrefixSet || importPath == "" {
+			log.Printf("%s: gazelle:%s on needs a non-empty # gazelle:prefix (as Gazelle's Go language does) for the importpath; no %s written", rel, goLibraryDirective, goLibraryKind)
+		} else {
+			gl := rule.NewRule(goLibraryKind, pickName(expandNaming(goLibraryNaming, rel), goLibs))
+			gl.SetAttr("importpath", importPath)
+			gl.SetAttr("schema", ":"+libName)
+			gl.SetAttr("visibility", []string{"//visibility:public"})
+			gen = append(gen, gl)
+			genImports = append(genImports, nil)
+		}
 	}
 
 	return Generated{
-		Gen:     []*rule.Rule{lib, cl},
-		Imports: []interface{}{imports, nil},
+		Gen:     gen,
+		Imports: genImports,
 		Empty:   empty,
 	}
+}
+
+// ownedGoLibraries are the oschema_go_library rules Gazelle maintains: those
+// of this directory's schema (schema ":..."). One built from a schema
+// elsewhere was written by hand and is left alone.
+func ownedGoLibraries(rules []*rule.Rule) []*rule.Rule {
+	var out []*rule.Rule
+	for _, r := range rules {
+		if s := r.AttrString("schema"); s == "" || strings.HasPrefix(s, ":") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// clientsGeneratedDir is the generated_dir of the oschema_clients rule
+// named name, if it sets one, else the default.
+func clientsGeneratedDir(clients []*rule.Rule, name string) string {
+	for _, r := range clients {
+		if r.Name() == name {
+			if d := r.AttrString("generated_dir"); d != "" {
+				return d
+			}
+		}
+	}
+	return generatedDir
+}
+
+// isPackageOnDisk tells whether dir is, or is about to become, a Bazel
+// package: it holds a BUILD file, or .go files for which Gazelle's Go
+// language writes one. The schema's directory asks it of its generated/.
+func isPackageOnDisk(c *config.Config, dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		if strings.HasSuffix(e.Name(), ".go") || isBuildFileName(c, e.Name()) {
+			return true
+		}
+	}
+	return false
+}
+
+func isBuildFileName(c *config.Config, name string) bool {
+	for _, b := range c.ValidBuildFileNames {
+		if name == b {
+			return true
+		}
+	}
+	return false
+}
+
+// isGeneratedPackageDir tells whether rel is the generated/ directory of a
+// schema (its parent holds .oschema files) and a package by the same test
+// as isPackageOnDisk, asked from inside: a BUILD file or .go files.
+func isGeneratedPackageDir(c *config.Config, dir, rel string, f *rule.File, regularFiles []string) bool {
+	if rel == "" || path.Base(rel) != generatedDir {
+		return false
+	}
+	isPackage := f != nil
+	for _, name := range regularFiles {
+		if strings.HasSuffix(name, ".go") && !strings.Contains(name, "/") {
+			isPackage = true
+		}
+	}
+	if !isPackage {
+		return false
+	}
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), schemaExt) {
+			return true
+		}
+	}
+	return false
 }
 
 // readImports returns the sorted, distinct imports of the schema's files,
@@ -139,11 +267,12 @@ func readImports(dir, rel string, srcs []string) ([]string, bool) {
 	return out, serves
 }
 
-// pickClientsName chooses the oschema_clients target Gazelle maintains.
-// Users may add more (one per service, say) or rename the generated one:
-// Gazelle keeps the one named by the template if it exists, else the
-// first in the file, and never adds another next to existing ones.
-func pickClientsName(template string, existing []*rule.Rule) string {
+// pickName chooses the oschema_clients (or oschema_go_library) target
+// Gazelle maintains. Users may add more (one per service, say) or rename
+// the generated one: Gazelle keeps the one named by the template if it
+// exists, else the first in the file, and never adds another next to
+// existing ones.
+func pickName(template string, existing []*rule.Rule) string {
 	for _, r := range existing {
 		if r.Name() == template {
 			return template

@@ -3,15 +3,22 @@ package oschema
 import "github.com/bazelbuild/bazel-gazelle/rule"
 
 const (
-	libraryKind = "oschema_library"
-	clientsKind = "oschema_clients"
-	rulesLoad   = "@rules_oschema//rules:defs.bzl"
+	libraryKind        = "oschema_library"
+	clientsKind        = "oschema_clients"
+	generatedFilesKind = "oschema_generated_files"
+	goLibraryKind      = "oschema_go_library"
+	rulesLoad          = "@rules_oschema//rules:defs.bzl"
+	goLoad             = "@rules_oschema//go:defs.bzl"
 )
 
 // oschemaKinds tells Gazelle's merger what it owns in each rule. Gazelle
 // rewrites mergeable attributes and leaves every other attribute as the
 // user wrote it (it only adds one that is missing), so artifacts, service,
 // writeback and generated_dir of oschema_clients stay user-editable.
+// generated_package is a fact about the tree (does generated/ hold a BUILD
+// file or .go files?), so Gazelle owns it. oschema_generated_files has no
+// attributes to own; Gazelle adds it and never deletes it (NonEmptyAttrs
+// nil). The importpath of oschema_go_library is only added when missing.
 var oschemaKinds = map[string]rule.KindInfo{
 	libraryKind: {
 		MatchAny:       true,
@@ -21,14 +28,27 @@ var oschemaKinds = map[string]rule.KindInfo{
 	},
 	clientsKind: {
 		NonEmptyAttrs:  map[string]bool{"schema": true},
+		MergeableAttrs: map[string]bool{"schema": true, "generated_package": true},
+	},
+	generatedFilesKind: {
+		MatchAny: true,
+	},
+	goLibraryKind: {
+		NonEmptyAttrs:  map[string]bool{"schema": true},
 		MergeableAttrs: map[string]bool{"schema": true},
 	},
 }
 
-var oschemaLoads = []rule.LoadInfo{{
-	Name:    rulesLoad,
-	Symbols: []string{clientsKind, libraryKind},
-}}
+var oschemaLoads = []rule.LoadInfo{
+	{
+		Name:    rulesLoad,
+		Symbols: []string{clientsKind, generatedFilesKind, libraryKind},
+	},
+	{
+		Name:    goLoad,
+		Symbols: []string{goLibraryKind},
+	},
+}
 
 func (*oschemaLang) Kinds() map[string]rule.KindInfo { return oschemaKinds }
 func (*oschemaLang) Loads() []rule.LoadInfo          { return oschemaLoads }

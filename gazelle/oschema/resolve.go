@@ -13,12 +13,36 @@ import (
 )
 
 // Imports indexes an oschema_library under its package path: that is the
-// string other schemas write in `import "..."`.
+// string other schemas write in `import "..."`. An oschema_go_library is
+// indexed under its Go importpath (as an import of language "go", recorded
+// for this language), which CrossResolve answers Go imports from.
 func (*oschemaLang) Imports(c *config.Config, r *rule.Rule, f *rule.File) []resolve.ImportSpec {
-	if r.Kind() != libraryKind {
+	switch r.Kind() {
+	case libraryKind:
+		return []resolve.ImportSpec{{Lang: languageName, Imp: f.Pkg}}
+	case goLibraryKind:
+		if imp := r.AttrString("importpath"); imp != "" {
+			return []resolve.ImportSpec{{Lang: goLangName, Imp: imp}}
+		}
+	}
+	return nil
+}
+
+// CrossResolve resolves a Go import (from a go_library, go_binary or
+// go_test that Gazelle's Go language resolves) of an oschema_go_library's
+// importpath to that target. Gazelle asks cross resolvers only when no Go
+// rule provides the import, so a go_library of the same importpath wins,
+// and "# gazelle:resolve go ..." wins over both.
+func (*oschemaLang) CrossResolve(c *config.Config, ix *resolve.RuleIndex, imp resolve.ImportSpec, lang string) []resolve.FindResult {
+	return CrossResolveGo(ix, imp, lang)
+}
+
+// CrossResolveGo is CrossResolve as a plain function.
+func CrossResolveGo(ix *resolve.RuleIndex, imp resolve.ImportSpec, lang string) []resolve.FindResult {
+	if ix == nil || lang != goLangName || imp.Lang != goLangName {
 		return nil
 	}
-	return []resolve.ImportSpec{{Lang: languageName, Imp: f.Pkg}}
+	return ix.FindRulesByImport(imp, languageName)
 }
 
 func (*oschemaLang) Embeds(r *rule.Rule, from label.Label) []label.Label { return nil }

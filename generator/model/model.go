@@ -11,9 +11,9 @@
 //   - slices are in a stable, documented order (see each field), so output
 //     built by iterating them is deterministic;
 //   - the Name of a field, param, method or enum value is its WIRE name.
-//     Schemas written in .oschema use snake_case, but a model imported
-//     from OpenRPC keeps the document's names ("service.start",
-//     "currentLogs"). Emitters therefore always derive identifiers with
+//     Schemas written in .oschema use snake_case bare names, dotted
+//     method names ("service.start") or quoted names ("currentLogs"),
+//     and a model imported from OpenRPC keeps the document's names. Emitters therefore always derive identifiers with
 //     the names package (names.Snake, names.Pascal, names.GoExported, then
 //     names.Escape) and put the wire name on the wire (serde rename, json
 //     tags, to_dict keys), never print Name as an identifier unchecked.
@@ -153,7 +153,7 @@ type Decl struct {
 
 // Field is a record field or a method parameter.
 type Field struct {
-	Name     string // wire name as written, snake_case, e.g. "created_at"
+	Name     string // wire name, e.g. "created_at" or "userId"
 	Doc      string
 	Pos      Pos
 	Type     *TypeRef
@@ -181,7 +181,7 @@ type Service struct {
 
 // Method is one RPC method. JSON-RPC params are always by name.
 type Method struct {
-	Name   string // snake_case wire name, e.g. "play_start"
+	Name   string // wire name, e.g. "play_start", "service.start" or "stream_currentLogs"
 	Doc    string
 	Pos    Pos
 	Params []*Field // in source order; Optional params may be omitted by callers

@@ -54,7 +54,11 @@ var reserved = map[Language]map[string]bool{
 		"nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with",
 		"yield", "match", "case", "type", "_",
 		// builtins a generated client shadows at its peril
-		"self", "cls"),
+		"self", "cls",
+		// names client.py's classes and methods use: type annotations,
+		// record methods, the client's own method and locals of its methods
+		"str", "int", "float", "bool", "bytes", "datetime", "to_dict", "from_dict",
+		"discover", "params", "result", "cast"),
 	JavaScript: set("break", "case", "catch", "class", "const", "continue", "debugger",
 		"default", "delete", "do", "else", "enum", "export", "extends", "false",
 		"finally", "for", "function", "if", "import", "in", "instanceof", "new",

@@ -39,7 +39,14 @@
 // # What Import accepts
 //
 // Names are kept as the document spells them (wire names): method
-// "service.start", field "currentLogs". Each must convert to an
+// "service.start", field "currentLogs". As .oschema (schemaprint, what
+// `oschema openrpc import` prints) a field, param or method name is
+// written bare when it is snake_case (a method's may be dotted snake_case:
+// service.start) and quoted otherwise ("currentLogs",
+// "stream_currentLogs"), so every document Import accepts prints as
+// .oschema that `oschema check` accepts and that means the same model,
+// but for what .oschema cannot state: result docs and @index on a param
+// are dropped. Each must convert to an
 // identifier (names.Snake for methods, params and fields; names.Pascal for
 // schema keys, error keys and enum values: ASCII letter first, then
 // letters, digits, "_") and be unique among its siblings after conversion,

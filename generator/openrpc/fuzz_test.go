@@ -6,11 +6,14 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/lhumina-code/rules_oschema/generator/schemaprint"
+	"github.com/lhumina-code/rules_oschema/generator/syntax"
 )
 
 // FuzzImport feeds arbitrary bytes to Import. It must never panic, and a
-// document it accepts must export (Generate) and import again to the same
-// model. Seeds: every document in testdata; found inputs are kept in
+// document it accepts must print as .oschema that parses, and export
+// (Generate) and import again to the same model. Seeds: every document in testdata; found inputs are kept in
 // testdata/fuzz/FuzzImport.
 func FuzzImport(f *testing.F) {
 	for _, pattern := range []string{"testdata/import/*.json", "testdata/golden/*.json"} {
@@ -37,6 +40,10 @@ func FuzzImport(f *testing.F) {
 				t.Fatal("a schema and an error")
 			}
 			return
+		}
+		// It prints as .oschema that parses (names bare or quoted).
+		if _, diags := syntax.Parse("fuzz.oschema", schemaprint.Print(s)); len(diags) > 0 {
+			t.Fatalf("accepted document prints as .oschema that does not parse: %v\n%s", diags, schemaprint.Print(s))
 		}
 		for _, svc := range s.Services {
 			out, err := Document(s, svc)

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/lhumina-code/rules_oschema/generator/model"
 	"github.com/lhumina-code/rules_oschema/generator/names"
+	"github.com/lhumina-code/rules_oschema/generator/syntax"
 )
 
 // checkPascal reports name unless it is PascalCase.
@@ -33,6 +35,87 @@ func (l *loader) checkSnake(pos model.Pos, what, name string) bool {
 	}
 	l.rep.Errorf(pos, hint, "invalid %s name %q", what, name)
 	return false
+}
+
+// checkMemberName checks the name of a field, parameter or method (what):
+// a bare name is snake_case (a method's may be dotted snake_case
+// segments); a quoted one is any wire name the emitters can derive
+// identifiers from. It reports a bad name and returns false.
+func (l *loader) checkMemberName(pos model.Pos, what, name string, quoted bool) bool {
+	method := what == "method"
+	ok := false
+	switch {
+	case quoted:
+		ok = l.checkQuoted(pos, what, name)
+	case method && strings.Contains(name, "."):
+		ok = syntax.IsBareMethodName(name)
+		if !ok {
+			hint := "dotted method names are snake_case segments, like service.start"
+			var segs []string
+			for _, seg := range strings.Split(name, ".") {
+				if seg != "" {
+					segs = append(segs, names.Snake(seg))
+				}
+			}
+			if fix := strings.Join(segs, "."); syntax.IsBareMethodName(fix) {
+				hint += ": use " + fix
+			}
+			l.rep.Errorf(pos, hint, "invalid method name %q", name)
+		}
+	default:
+		ok = l.checkSnake(pos, what, name)
+	}
+	if ok && method && strings.HasPrefix(name, "rpc.") {
+		l.rep.Errorf(pos, "rename the method; servers answer rpc.discover themselves",
+			"method name %q is reserved: JSON-RPC reserves the names that start with \"rpc.\"", name)
+		ok = false
+	}
+	return ok
+}
+
+// identRE is what every identifier an emitter derives from a name must
+// look like (before keyword escaping).
+var identRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+
+// identConversions are the ways emitters derive identifiers from a
+// field, parameter or method name.
+var identConversions = []struct {
+	name    string
+	convert func(string) string
+}{
+	{"names.Snake", names.Snake},
+	{"names.Pascal", names.Pascal},
+	{"names.GoExported", names.GoExported},
+	{"names.Camel", names.Camel},
+}
+
+// checkQuoted checks a quoted name (what = "field", "parameter",
+// "method"): not empty, no control characters, and every identifier the
+// emitters derive from it is one. (The lexer reports invalid UTF-8.)
+func (l *loader) checkQuoted(pos model.Pos, what, name string) bool {
+	if name == "" {
+		l.rep.Errorf(pos, "a quoted name is the wire name, like \"userId\"", "%s name is empty", what)
+		return false
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			l.rep.Errorf(pos, "write the name on one line, without tabs, newlines or other control characters",
+				"%s name %q contains a control character", what, name)
+			return false
+		}
+	}
+	for _, c := range identConversions {
+		if id := c.convert(name); !identRE.MatchString(id) {
+			it := fmt.Sprintf("%q", id)
+			if id == "" {
+				it = "empty"
+			}
+			l.rep.Errorf(pos, "a quoted name must start with a letter and use letters, digits, and _ - . or space between words",
+				"%s name %q cannot become an identifier (%s gives %s)", what, name, c.name, it)
+			return false
+		}
+	}
+	return true
 }
 
 // conversion is one way a target language derives an identifier from a
@@ -166,7 +249,7 @@ func joinParts(parts []string) string {
 func (l *loader) checkFields(fields []*model.Field, what, owner string) {
 	items := make([]named, 0, len(fields))
 	for _, f := range fields {
-		items = append(items, named{name: f.Name, pos: f.Pos, what: what, invalid: !snakeRE.MatchString(f.Name)})
+		items = append(items, named{name: f.Name, pos: f.Pos, what: what, invalid: l.badNames[f]})
 	}
 	l.checkUnique(items, memberConversions, " in "+owner)
 }

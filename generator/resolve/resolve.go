@@ -45,7 +45,7 @@ func LoadFiles(fsys fs.FS, dir string, files []string) (*model.Schema, error) {
 }
 
 func load(fsys fs.FS, dir string, files []string) (*model.Schema, error) {
-	l := &loader{fsys: fsys, rep: diag.NewReporter(), units: map[string]*unit{}}
+	l := &loader{fsys: fsys, rep: diag.NewReporter(), units: map[string]*unit{}, badNames: map[interface{}]bool{}}
 	if !fs.ValidPath(dir) || dir == "." {
 		l.rep.Errorf(model.Pos{}, "pass the schema directory relative to the workspace root, like \"examples/hero_logic\"",
 			"invalid schema directory %q: must be a workspace-relative directory", dir)
@@ -68,6 +68,10 @@ type loader struct {
 	rep   *diag.Reporter
 	units map[string]*unit
 	stack []string // directories being loaded, for import cycles
+	// badNames holds the *model.Field and *model.Method whose names broke
+	// the identifier rules (reported already), so they are not reported
+	// again as collisions.
+	badNames map[interface{}]bool
 }
 
 // unit is one schema directory being resolved.
@@ -297,7 +301,7 @@ func (l *loader) resolveDecls(u *unit) {
 
 // field converts a record field or parameter.
 func (l *loader) field(u *unit, sf *syntax.Field, what string) *model.Field {
-	l.checkSnake(sf.Pos, what, sf.Name)
+	ok := l.checkMemberName(sf.Pos, what, sf.Name, sf.Quoted)
 	for _, a := range sf.Attrs {
 		if a.Name != "index" {
 			msg := fmt.Sprintf("unknown field attribute @%s", a.Name)
@@ -307,7 +311,7 @@ func (l *loader) field(u *unit, sf *syntax.Field, what string) *model.Field {
 			l.rep.Errorf(a.Pos, "the only field attribute is @index", "%s", msg)
 		}
 	}
-	return &model.Field{
+	f := &model.Field{
 		Name:     sf.Name,
 		Doc:      sf.Doc(),
 		Pos:      sf.Pos,
@@ -315,6 +319,10 @@ func (l *loader) field(u *unit, sf *syntax.Field, what string) *model.Field {
 		Optional: sf.Optional,
 		Index:    sf.Index,
 	}
+	if !ok {
+		l.badNames[f] = true
+	}
+	return f
 }
 
 // typeRef resolves a written type. Unknown names are reported and become

@@ -10,12 +10,19 @@ import (
 	"strings"
 
 	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/syntax"
 )
 
 // Print renders s as one .oschema file. Imported decls (Origin != "") are
-// written as an import of their schema. The output is valid .oschema only
-// when every name in the model is a valid .oschema identifier; callers
-// parse it back to find out (see the CLI).
+// written as an import of their schema. Field, parameter and method names
+// are written bare when they can be (created_at, service.start) and
+// quoted otherwise ("currentLogs"), so any wire name the importer accepts
+// prints; decl, service and error names must be PascalCase, which the
+// importer's names.Pascal guarantees. What .oschema cannot state is left
+// out: a method's result doc, @index on a parameter, and the doc of the
+// first value of an enum when it has more than one line or is the only
+// value. Callers parse the
+// output back to be sure (see the CLI).
 func Print(s *model.Schema) []byte {
 	var b strings.Builder
 	origins := map[string]bool{}
@@ -43,16 +50,12 @@ func Print(s *model.Schema) []byte {
 		}
 		switch d.Kind {
 		case model.DeclEnum:
-			var vals []string
-			for _, v := range d.Values {
-				vals = append(vals, fmt.Sprintf("%q", v.Value))
-			}
-			fmt.Fprintf(&b, "%s = %s\n\n", d.Name, strings.Join(vals, " | "))
+			enum(&b, d)
 		default:
 			fmt.Fprintf(&b, "%s = {\n", d.Name)
 			for _, f := range d.Fields {
 				doc(&b, "    ", f.Doc)
-				fmt.Fprintf(&b, "    %s\n", field(f))
+				fmt.Fprintf(&b, "    %s\n", field(f, true))
 			}
 			b.WriteString("}\n\n")
 		}
@@ -72,9 +75,19 @@ func Print(s *model.Schema) []byte {
 			doc(&b, "    ", m.Doc)
 			var params []string
 			for _, p := range m.Params {
-				params = append(params, field(p))
+				params = append(params, field(p, false))
 			}
-			fmt.Fprintf(&b, "    %s(%s)", m.Name, strings.Join(params, ", "))
+			if paramDocs(m) {
+				// One parameter per line, each under its doc.
+				fmt.Fprintf(&b, "    %s(\n", syntax.MethodName(m.Name))
+				for _, p := range m.Params {
+					doc(&b, "        ", p.Doc)
+					fmt.Fprintf(&b, "        %s,\n", field(p, false))
+				}
+				b.WriteString("    )")
+			} else {
+				fmt.Fprintf(&b, "    %s(%s)", syntax.MethodName(m.Name), strings.Join(params, ", "))
+			}
 			if m.Result != nil {
 				fmt.Fprintf(&b, " -> %s", m.Result)
 			}
@@ -85,16 +98,61 @@ func Print(s *model.Schema) []byte {
 	return []byte(strings.TrimRight(b.String(), "\n") + "\n")
 }
 
-func field(f *model.Field) string {
+// field writes a field, or a parameter (index false: @index marks only
+// record fields).
+func field(f *model.Field, index bool) string {
 	opt := ""
 	if f.Optional {
 		opt = "?"
 	}
-	s := fmt.Sprintf("%s%s: %s", f.Name, opt, f.Type)
-	if f.Index {
+	s := fmt.Sprintf("%s%s: %s", syntax.FieldName(f.Name), opt, f.Type)
+	if f.Index && index {
 		s += " @index"
 	}
 	return s
+}
+
+func paramDocs(m *model.Method) bool {
+	for _, p := range m.Params {
+		if p.Doc != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// enum writes an enum on one line, or, when a value has a doc, one value
+// per line: the first value's doc is the comment at the end of its line,
+// every other value's doc the comment lines above it.
+func enum(b *strings.Builder, d *model.Decl) {
+	documented := false
+	for _, v := range d.Values {
+		if v.Doc != "" {
+			documented = true
+		}
+	}
+	if !documented {
+		var vals []string
+		for _, v := range d.Values {
+			vals = append(vals, syntax.Quote(v.Value))
+		}
+		fmt.Fprintf(b, "%s = %s\n\n", d.Name, strings.Join(vals, " | "))
+		return
+	}
+	for i, v := range d.Values {
+		if i == 0 {
+			fmt.Fprintf(b, "%s = %s", d.Name, syntax.Quote(v.Value))
+			// (A one-value enum's line comment would document the enum.)
+			if v.Doc != "" && !strings.Contains(v.Doc, "\n") && len(d.Values) > 1 {
+				fmt.Fprintf(b, "  # %s", v.Doc)
+			}
+			b.WriteString("\n")
+			continue
+		}
+		doc(b, "    ", v.Doc)
+		fmt.Fprintf(b, "    | %s\n", syntax.Quote(v.Value))
+	}
+	b.WriteString("\n")
 }
 
 func doc(b *strings.Builder, indent, text string) {

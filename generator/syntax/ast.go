@@ -126,11 +126,14 @@ func (d *Decl) HasAttr(name string) bool {
 	return false
 }
 
-// Field is a record field or a method parameter: `name?: T @index`.
+// Field is a record field or a method parameter: `name?: T @index` or
+// `"wireName"?: T`.
 type Field struct {
 	Comments
-	Pos      model.Pos
-	Name     string
+	Pos  model.Pos
+	Name string // the wire name: as written, or the string's value when Quoted
+	// Quoted is set for a name written as a string literal ("userId").
+	Quoted   bool
 	Optional bool
 	Type     *Type
 	Index    bool      // @index
@@ -213,11 +216,14 @@ type ErrorDecl struct {
 	CodePos model.Pos
 }
 
-// Method is `name(params) -> Result`.
+// Method is `name(params) -> Result`; the name may be dotted
+// (service.start) or quoted ("stream_currentLogs").
 type Method struct {
 	Comments
-	Pos    model.Pos
-	Name   string
+	Pos  model.Pos
+	Name string // the wire name: as written (service.start), or the string's value when Quoted
+	// Quoted is set for a name written as a string literal.
+	Quoted bool
 	Params []*Field
 	Result *Type // nil: no result
 	// ParamsClose are comments before ")" of a parameter list written

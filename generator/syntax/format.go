@@ -293,7 +293,7 @@ func fieldRow(f *Field) row {
 }
 
 func fieldCode(f *Field) string {
-	s := f.Name
+	s := fieldName(f.Name, f.Quoted)
 	if f.Optional {
 		s += "?"
 	}
@@ -329,7 +329,7 @@ func (w *writer) service(s *Service) {
 			flush()
 			w.trivia(m.Leading, "    ", first, false)
 			first = false
-			w.raw("    " + m.Name + "(")
+			w.raw("    " + methodName(m.Name, m.Quoted) + "(")
 			rs := make([]row, len(m.Params))
 			for i, p := range m.Params {
 				rs[i] = row{lead: p.Leading, code: fieldCode(p) + ",", comment: p.Trailing, hasCmt: p.HasTrailing}
@@ -366,7 +366,7 @@ func methodCode(m *Method) string {
 	for i, p := range m.Params {
 		ps[i] = fieldCode(p)
 	}
-	s := m.Name + "(" + strings.Join(ps, ", ") + ")"
+	s := methodName(m.Name, m.Quoted) + "(" + strings.Join(ps, ", ") + ")"
 	if m.Result != nil {
 		s += " -> " + m.Result.String()
 	}
@@ -374,7 +374,22 @@ func methodCode(m *Method) string {
 }
 
 // quote writes a string literal with the escapes the lexer knows.
-func quote(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
-	return `"` + r.Replace(s) + `"`
+func quote(s string) string { return Quote(s) }
+
+// fieldName writes a field or parameter name: a bare name as written (a
+// bare name that breaks the rules is the resolver's to report, not the
+// formatter's to quote away), a quoted one bare when it can be.
+func fieldName(name string, quoted bool) string {
+	if quoted {
+		return FieldName(name)
+	}
+	return name
+}
+
+// methodName is fieldName for method names.
+func methodName(name string, quoted bool) string {
+	if quoted {
+		return MethodName(name)
+	}
+	return name
 }

@@ -19,6 +19,7 @@ func addSeeds(f *testing.F) {
 	for _, s := range []string{
 		"", "A = {", "A = \"a\" |\n", "service S {\n  m(\n", "[rootobject]\n", "A = {\n  x: [{str: [A]}] @index # c\n}\n",
 		"Mode = \"x\"  # the x\n  # why\n  | \"y\"\n", "service S {\n  m(\n    # d\n    a: str, # t\n  ) -> [str]\n}\n",
+		"T = {\n  \"userId\"?: str\n  \"user_id\": str\n}\nservice S {\n  a.b(\"x-y\": str)\n  \"c.d\"(\n    # d\n    \"pageSize\": u32,\n  )\n}\n",
 	} {
 		f.Add([]byte(s))
 	}

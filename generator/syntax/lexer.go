@@ -15,10 +15,10 @@ const (
 	tEOF tokKind = iota
 	tNewline
 	tComment // "# ..." to end of line; text is everything after "#"
-	tIdent
-	tString // text is the decoded value
-	tInt    // text is the literal, possibly with a leading "-"
-	tAssign // =
+	tIdent   // a name, possibly dotted (service.start)
+	tString  // text is the decoded value
+	tInt     // text is the literal, possibly with a leading "-"
+	tAssign  // =
 	tLBrace
 	tRBrace
 	tLBrack
@@ -108,8 +108,10 @@ func lex(path string, src []byte) ([]token, []lexError) {
 			toks = append(toks, token{kind: tComment, text: raw[1:], pos: p, raw: raw})
 			adv(j - i)
 		case isLetter(c):
+			// A name; dots join names into one dotted name (service.start),
+			// which only a method may have: the parser says so elsewhere.
 			j := i
-			for j < len(src) && (isLetter(src[j]) || isDigit(src[j])) {
+			for j < len(src) && (isLetter(src[j]) || isDigit(src[j]) || src[j] == '.') {
 				j++
 			}
 			s := string(src[i:j])

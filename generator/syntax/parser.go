@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/lhumina-code/rules_oschema/generator/diag"
 	"github.com/lhumina-code/rules_oschema/generator/model"
@@ -159,7 +160,21 @@ func (p *parser) atLineBoundary() bool {
 	if t.kind == tRBrace || t.kind == tEOF {
 		return true
 	}
-	return t.kind == tIdent && (p.peekAt(1).kind == tLParen || p.peekAt(1).kind == tAssign)
+	n := p.peekAt(1).kind
+	return (t.kind == tIdent && (n == tLParen || n == tAssign)) || (t.kind == tString && n == tLParen)
+}
+
+// plain fails on a dotted name where only a plain one may stand: only
+// methods have dotted names. what is "a field", "a type", ...
+func (p *parser) plain(t token, what, hint string) {
+	if t.kind == tIdent && strings.Contains(t.text, ".") {
+		p.fail(t.pos, hint, "dotted name %q is only allowed for a method, not %s", t.text, what)
+	}
+}
+
+// pascalHint is the hint for a dotted name where a PascalCase one belongs.
+func pascalHint(what string) string {
+	return "only method names may be dotted; " + what + " names are PascalCase, like TaskService"
 }
 
 // trivia collects the blank and comment lines at the current position,
@@ -266,6 +281,7 @@ func (p *parser) parseDecl(lead []Trivia) *Decl {
 	for p.peek().kind == tLBrack {
 		p.next()
 		name := p.expect(tIdent, "an attribute name such as rootobject")
+		p.plain(name, "an attribute", "write [rootobject]")
 		p.expect(tRBrack, `"]"`)
 		d.Attrs = append(d.Attrs, Attribute{Pos: name.pos, Name: name.text})
 		var c Comments
@@ -281,6 +297,7 @@ func (p *parser) parseDecl(lead []Trivia) *Decl {
 	if name.kind != tIdent {
 		p.fail(name.pos, "", "expected a declaration name after [%s], found %s", d.Attrs[len(d.Attrs)-1].Name, name.describe())
 	}
+	p.plain(name, "a declaration", pascalHint("declaration"))
 	p.next()
 	d.Name, d.Pos = name.text, name.pos
 	p.expect(tAssign, `"="`)
@@ -326,8 +343,8 @@ func (p *parser) parseRecord(d *Decl, open token) {
 			return
 		}
 		p.line(func() {
-			f := p.parseField(lead)
-			p.endLine(&f.Comments, "field "+f.Name)
+			f := p.parseField(lead, "field")
+			p.endLine(&f.Comments, "field "+f.written())
 			d.Fields = append(d.Fields, f)
 		})
 	}
@@ -350,25 +367,28 @@ func (p *parser) startsTopLevel() bool {
 	return n.kind == tAssign || (t.text == "service" && n.kind == tIdent) || (t.text == "import" && n.kind == tString)
 }
 
-// parseField parses `name?: T @index` (no line end).
-func (p *parser) parseField(lead []Trivia) *Field {
+// parseField parses `name?: T @index` or `"wireName"?: T` (no line end);
+// what is "field" or "parameter".
+func (p *parser) parseField(lead []Trivia, what string) *Field {
 	t := p.peek()
-	if t.kind != tIdent {
-		p.fail(t.pos, "a field is name: T or name?: T", "expected a field name, found %s", t.describe())
+	if t.kind != tIdent && t.kind != tString {
+		p.fail(t.pos, "a "+what+" is name: T or name?: T, or \"wireName\": T with the name as a string",
+			"expected a %s name, found %s", what, t.describe())
 	}
+	p.plain(t, "a "+what, `only method names may be dotted; write the wire name as a string: "`+t.text+`": T`)
 	p.next()
-	f := &Field{Pos: t.pos, Name: t.text}
+	f := &Field{Pos: t.pos, Name: t.text, Quoted: t.kind == tString}
 	f.Leading = lead
 	if p.peek().kind == tQuestion {
 		p.next()
 		f.Optional = true
 	}
 	if c := p.peek(); c.kind != tColon {
-		hint := "write " + t.text + ": T"
+		hint := "write " + t.raw + ": T"
 		if c.kind == tIdent || c.kind == tLBrack || c.kind == tLBrace {
-			hint = "write " + t.text + ": " + c.raw
+			hint = "write " + t.raw + ": " + c.raw
 		}
-		p.fail(c.pos, hint, "expected \":\" after %s, found %s", t.text, c.describe())
+		p.fail(c.pos, hint, "expected \":\" after %s, found %s", t.raw, c.describe())
 	}
 	p.next()
 	f.Type = p.parseType()
@@ -378,6 +398,7 @@ func (p *parser) parseField(lead []Trivia) *Field {
 		if n.kind != tIdent {
 			p.fail(n.pos, "write @index", "expected an attribute name after \"@\", found %s", n.describe())
 		}
+		p.plain(n, "an attribute", "write @index")
 		p.next()
 		f.Attrs = append(f.Attrs, Attribute{Pos: at.pos, Name: n.text})
 		if n.text == "index" {
@@ -386,9 +407,25 @@ func (p *parser) parseField(lead []Trivia) *Field {
 		}
 	}
 	if q := p.peek(); q.kind == tQuestion {
-		p.fail(q.pos, "write "+f.Name+"?: "+f.Type.String(), "\"?\" goes after the field name, not the type")
+		p.fail(q.pos, "write "+f.written()+"?: "+f.Type.String(), "\"?\" goes after the field name, not the type")
 	}
 	return f
+}
+
+// written is the field's name as it was written: bare, or quoted.
+func (f *Field) written() string {
+	if f.Quoted {
+		return Quote(f.Name)
+	}
+	return f.Name
+}
+
+// written is the method's name as it was written: bare, or quoted.
+func (m *Method) written() string {
+	if m.Quoted {
+		return Quote(m.Name)
+	}
+	return m.Name
 }
 
 const typeHint = "a type is str, bool, i32, i64, u32, u64, f32, f64, otime, bytes, any, [T], {str: T} or a declared name"
@@ -397,6 +434,7 @@ func (p *parser) parseType() *Type {
 	t := p.peek()
 	switch t.kind {
 	case tIdent:
+		p.plain(t, "a type", "only method names may be dotted; a type is a declared name such as Step (imported declarations are used without a prefix) or one of str, bool, i32, i64, u32, u64, f32, f64, otime, bytes, any")
 		p.next()
 		return &Type{Pos: t.pos, Kind: TypeName, Name: t.text}
 	case tLBrack:
@@ -478,6 +516,7 @@ func (p *parser) parseService(lead []Trivia) *Service {
 	if name.kind != tIdent {
 		p.fail(name.pos, "write service Name {", "expected a service name, found %s", name.describe())
 	}
+	p.plain(name, "a service", pascalHint("service"))
 	p.next()
 	svc := &Service{Pos: name.pos, Name: name.text}
 	svc.Leading = lead
@@ -507,12 +546,13 @@ func (p *parser) parseService(lead []Trivia) *Service {
 
 func (p *parser) parseMember(lead []Trivia) Member {
 	t := p.peek()
-	if t.kind != tIdent {
+	if t.kind != tIdent && t.kind != tString {
 		p.fail(t.pos, "a service holds version \"x.y.z\", error Name = code and methods name(params) -> T",
 			"expected a method, error or version, found %s", t.describe())
 	}
 	n := p.peekAt(1)
 	switch {
+	case t.kind == tString:
 	case t.text == "version" && n.kind != tLParen:
 		p.next()
 		v := &Version{Pos: t.pos}
@@ -526,11 +566,13 @@ func (p *parser) parseMember(lead []Trivia) Member {
 		p.endLine(&v.Comments, "version")
 		return v
 	case t.text == "error" && n.kind != tLParen:
+		// "error" is a keyword only before a name: error NotFound = 1.
 		p.next()
 		name := p.peek()
 		if name.kind != tIdent {
 			p.fail(name.pos, "write error NotFound = 1004", "expected an error name, found %s", name.describe())
 		}
+		p.plain(name, "an error", pascalHint("error"))
 		p.next()
 		e := &ErrorDecl{Pos: name.pos, Name: name.text}
 		e.Leading = lead
@@ -553,10 +595,10 @@ func (p *parser) parseMember(lead []Trivia) Member {
 
 func (p *parser) parseMethod(lead []Trivia) *Method {
 	name := p.next()
-	m := &Method{Pos: name.pos, Name: name.text}
+	m := &Method{Pos: name.pos, Name: name.text, Quoted: name.kind == tString}
 	m.Leading = lead
 	if t := p.peek(); t.kind != tLParen {
-		p.fail(t.pos, "write "+name.text+"(param: T) -> Result", "expected \"(\" after method name %s, found %s", name.text, t.describe())
+		p.fail(t.pos, "write "+name.raw+"(param: T) -> Result", "expected \"(\" after method name %s, found %s", name.raw, t.describe())
 	}
 	p.next()
 	p.inParams = true
@@ -569,7 +611,7 @@ func (p *parser) parseMethod(lead []Trivia) *Method {
 			plead = append(plead, p.trivia()...)
 			if p.atLineBoundary() && p.peek().kind != tRParen {
 				p.noSkip = true
-				p.fail(p.peek().pos, "close the parameter list of "+m.Name+" with \")\"", "missing \")\" in method %s", m.Name)
+				p.fail(p.peek().pos, "close the parameter list of "+m.written()+" with \")\"", "missing \")\" in method %s", m.written())
 			}
 			continue
 		}
@@ -579,7 +621,7 @@ func (p *parser) parseMethod(lead []Trivia) *Method {
 			p.inParams = false
 			break
 		}
-		f := p.parseField(plead)
+		f := p.parseField(plead, "parameter")
 		plead = nil
 		if f.Index {
 			p.fail(f.IndexPos, "remove @index; it marks record fields", "@index is not allowed on a parameter")
@@ -590,7 +632,7 @@ func (p *parser) parseMethod(lead []Trivia) *Method {
 			p.next()
 		case tRParen, tNewline, tComment:
 		default:
-			p.fail(t.pos, "", "expected \",\" or \")\" after parameter %s, found %s", f.Name, t.describe())
+			p.fail(t.pos, "", "expected \",\" or \")\" after parameter %s, found %s", f.written(), t.describe())
 		}
 		if t := p.peek(); t.kind == tComment {
 			p.next()
@@ -601,7 +643,7 @@ func (p *parser) parseMethod(lead []Trivia) *Method {
 		p.next()
 		m.Result = p.parseType()
 	}
-	p.endLine(&m.Comments, "method "+m.Name)
+	p.endLine(&m.Comments, "method "+m.written())
 	return m
 }
 

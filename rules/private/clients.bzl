@@ -1,6 +1,6 @@
 """oschema_generate runs the generator; oschema_clients adds write-back and a drift test."""
 
-load(":providers.bzl", "OschemaInfo")
+load(":providers.bzl", "OschemaGeneratedInfo", "OschemaInfo")
 load(":toolchain.bzl", "TOOLCHAIN_TYPE")
 
 # The files each artifact produces, by default name. Keep in sync with
@@ -20,11 +20,15 @@ DEFAULT_ARTIFACTS = ["rust_types", "rust_server", "openrpc", "js", "python"]
 # What "all" stands for, in the CLI's order.
 ALL_ARTIFACTS = DEFAULT_ARTIFACTS + ["go"]
 
-def _oschema_generate_impl(ctx):
-    info = ctx.attr.schema[OschemaInfo]
-    generator = ctx.toolchains[TOOLCHAIN_TYPE].oschema.generator
+def expand_artifacts(artifacts):
+    """The artifact list with "all" expanded, checked; fails on a bad list.
 
-    artifacts = ctx.attr.artifacts
+    Args:
+      artifacts: list of artifact names, or ["all"].
+
+    Returns:
+      The artifacts, in the order given ("all": the CLI's order).
+    """
     if "all" in artifacts:
         # As the CLI's `-artifacts all` (and Gazelle's oschema_artifacts).
         if len(artifacts) > 1:
@@ -35,10 +39,25 @@ def _oschema_generate_impl(ctx):
         fail("unknown artifact(s) %s; choose from %s or \"all\"" % (unknown, sorted(ARTIFACTS.keys())))
     if not artifacts:
         fail("artifacts is empty; leave it out for the default %s" % DEFAULT_ARTIFACTS)
+    return artifacts
+
+def check_out_names(out_names):
+    """Fails unless every key of out_names is a generated file's default name.
+
+    Args:
+      out_names: {default file name: new name}.
+    """
     known_names = [n for a in ARTIFACTS.values() for n in a]
-    for name in ctx.attr.out_names:
+    for name in out_names:
         if name not in known_names:
             fail("out_names: %r is not a generated file name; names are %s" % (name, sorted(known_names)))
+
+def _oschema_generate_impl(ctx):
+    info = ctx.attr.schema[OschemaInfo]
+    generator = ctx.toolchains[TOOLCHAIN_TYPE].oschema.generator
+
+    artifacts = expand_artifacts(ctx.attr.artifacts)
+    check_out_names(ctx.attr.out_names)
 
     args = ctx.actions.args()
     args.add("generate")
@@ -74,6 +93,11 @@ def _oschema_generate_impl(ctx):
     return [
         DefaultInfo(files = depset(outputs)),
         OutputGroupInfo(**groups),
+        OschemaGeneratedInfo(
+            files = groups,
+            schema = info,
+            service = ctx.attr.service or None,
+        ),
     ]
 
 oschema_generate = rule(
@@ -83,7 +107,8 @@ oschema_generate = rule(
 Output groups are named after the artifacts (`rust_types`, `rust_server`,
 `openrpc`, `js`, `python`, `go`), so
 `bazel build //svc:clients --output_groups=python` builds only the Python
-client. Files land in `bazel-bin/<package>/<name>/`.""",
+client. Files land in `bazel-bin/<package>/<name>/`. Provides
+`OschemaGeneratedInfo` (the files per artifact, the schema and the service).""",
     attrs = {
         "artifacts": attr.string_list(
             default = DEFAULT_ARTIFACTS,
@@ -100,6 +125,7 @@ client. Files land in `bazel-bin/<package>/<name>/`.""",
         ),
         "service": attr.string(doc = "The service to generate for; required only when the schema has several."),
     },
+    provides = [OschemaGeneratedInfo],
     toolchains = [TOOLCHAIN_TYPE],
 )
 
@@ -109,6 +135,13 @@ def _relative_files(ctx):
 
 def _shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
+
+# The one rule for stale files, shared by the updater and the drift test: a
+# file directly under generated/ that carries the generator's header line
+# `oschema-model: sha256:...` but is not among the files generated now. Other
+# files (a BUILD file Gazelle writes there, a README, hand-written code) are
+# never stale.
+_STALE_MARK = "oschema-model: sha256:"
 
 def _oschema_update_impl(ctx):
     pairs = _relative_files(ctx)
@@ -133,7 +166,7 @@ def _oschema_update_impl(ctx):
         "  [ -f \"$f\" ] || continue",
         "  base=\"${f##*/}\"",
         "  case \" ${keep[*]} \" in *\" $base \"*) continue ;; esac",
-        "  if grep -q 'oschema-model' \"$f\"; then rm -f \"$f\"; echo \"removed stale $f\"; fi",
+        "  if grep -qF %s \"$f\"; then rm -f \"$f\"; echo \"removed stale $f\"; fi" % _shell_quote(_STALE_MARK),
         "done",
         "echo \"wrote %d file(s) to $dest\"" % len(pairs),
     ])
@@ -146,7 +179,11 @@ def _oschema_update_impl(ctx):
 
 oschema_update = rule(
     implementation = _oschema_update_impl,
-    doc = "`bazel run` it to copy generated files into `<package>/<generated_dir>/`.",
+    doc = """`bazel run` it to copy generated files into `<package>/<generated_dir>/`.
+
+It also removes stale files there: files directly under generated_dir that
+carry the `oschema-model: sha256:` header but are no longer generated. A
+BUILD file (generated_dir as a Bazel package) and other files are kept.""",
     attrs = {
         "generated": attr.label(mandatory = True, doc = "The oschema_generate target."),
         "generated_dir": attr.string(default = "generated"),
@@ -158,6 +195,11 @@ def _oschema_drift_test_impl(ctx):
     pairs = _relative_files(ctx)
     pkg = ctx.label.package
     prefix = (pkg + "/" if pkg else "") + ctx.attr.generated_dir + "/"
+
+    # A committed file has the same short_path whether it belongs to this
+    # package (generated/ a plain directory, found by glob) or to the
+    # package generated/ (generated_package = True, through the
+    # oschema_generated_files filegroup there).
     committed = {f.short_path: f for f in ctx.files.committed}
     fix = "bazel run %s" % ctx.attr.update_target
     lines = [
@@ -166,9 +208,11 @@ def _oschema_drift_test_impl(ctx):
         "set -uo pipefail",
         "fail=0",
     ]
+    missing = 0
     for f, rel in pairs:
         path = (pkg + "/" if pkg else "") + rel
         if path not in committed:
+            missing += 1
             lines.append("echo %s; fail=1" % _shell_quote("missing: %s is not committed" % path))
             continue
         lines.append("if ! cmp -s %s %s; then echo %s; diff -u %s %s | head -40; fail=1; fi" % (
@@ -178,10 +222,25 @@ def _oschema_drift_test_impl(ctx):
             _shell_quote(committed[path].short_path),
             _shell_quote(f.short_path),
         ))
+    if pairs and missing == len(pairs) and not ctx.attr.generated_package:
+        # The usual cause once generated/ gets a BUILD file: glob() stops at
+        # package boundaries and finds nothing.
+        lines.append("echo %s" % _shell_quote(
+            "hint: if %s has a BUILD file (e.g. a go_library Gazelle wrote), it is a Bazel package " % prefix +
+            "and glob() here cannot see its files: set generated_package = True on oschema_clients and put " +
+            "oschema_generated_files() in that BUILD file (Gazelle's oschema extension writes both)",
+        ))
+
+    # Stale: the updater's rule (see _STALE_MARK), in both modes.
     produced = [(pkg + "/" if pkg else "") + rel for _, rel in pairs]
     for path in sorted(committed.keys()):
-        if path not in produced:
-            lines.append("echo %s; fail=1" % _shell_quote("stale: %s is committed but no longer generated" % path))
+        if path in produced or "/" in path[len(prefix):] or not path.startswith(prefix):
+            continue
+        lines.append("if grep -qF %s %s; then echo %s; fail=1; fi" % (
+            _shell_quote(_STALE_MARK),
+            _shell_quote(committed[path].short_path),
+            _shell_quote("stale: %s is committed but no longer generated" % path),
+        ))
     lines.extend([
         "if [ \"$fail\" = 1 ]; then",
         "  echo %s" % _shell_quote("The generated files are out of date. Fix: %s" % fix),
@@ -198,11 +257,20 @@ def _oschema_drift_test_impl(ctx):
 
 oschema_drift_test = rule(
     implementation = _oschema_drift_test_impl,
-    doc = "Fails, printing the command that fixes it, when committed generated files drift from the schema.",
+    doc = """Fails, printing the command that fixes it, when committed generated files drift from the schema.
+
+A generated file is `missing` when it is not committed, `drift` when the
+committed copy differs; a committed file directly under generated_dir that
+carries the `oschema-model: sha256:` header but is no longer generated is
+`stale` (the rule oschema_update removes such files by).""",
     attrs = {
-        "committed": attr.label_list(allow_files = True, doc = "The committed files under generated_dir."),
+        "committed": attr.label_list(
+            allow_files = True,
+            doc = "The committed files directly under generated_dir: a glob of this package, or the oschema_generated_files target of the package generated_dir.",
+        ),
         "generated": attr.label(mandatory = True, doc = "The oschema_generate target."),
         "generated_dir": attr.string(default = "generated"),
+        "generated_package": attr.bool(doc = "True when generated_dir is its own package (for the hint printed when every file is missing)."),
         "update_target": attr.string(mandatory = True, doc = "Label of the update target, for the fix message."),
     },
     test = True,
@@ -217,6 +285,7 @@ def oschema_clients(
         go_package = None,
         writeback = True,
         generated_dir = "generated",
+        generated_package = False,
         **kwargs):
     """Every artifact of a service, plus write-back and a drift test.
 
@@ -234,6 +303,13 @@ def oschema_clients(
       go_package: package clause of api.go.
       writeback: False to create neither name.update nor name.drift_test.
       generated_dir: where committed copies live, relative to the package.
+      generated_package: True when generated_dir has a BUILD file of its own
+        (say, the go_library Gazelle's Go language writes for a committed
+        api.go). glob() cannot see into another package, so the drift test
+        then takes the committed files from the target
+        `//<package>/<generated_dir>:oschema_files`, which `oschema_generated_files()`
+        in that BUILD file declares. Gazelle's oschema extension writes both
+        when generated/ holds a BUILD file or .go files.
       **kwargs: passed to every target (visibility, tags, ...).
     """
     oschema_generate(
@@ -247,6 +323,12 @@ def oschema_clients(
     )
     if not writeback:
         return
+    if generated_package:
+        pkg = native.package_name()
+        committed = ["//%s:%s" % ((pkg + "/" if pkg else "") + generated_dir, GENERATED_FILES_NAME)]
+    else:
+        # Only files directly under generated_dir, as the updater writes them.
+        committed = native.glob([generated_dir + "/*"], allow_empty = True)
     oschema_update(
         name = name + ".update",
         generated = ":" + name,
@@ -257,7 +339,34 @@ def oschema_clients(
         name = name + ".drift_test",
         generated = ":" + name,
         generated_dir = generated_dir,
-        committed = native.glob([generated_dir + "/**"], allow_empty = True),
+        generated_package = generated_package,
+        committed = committed,
         update_target = "//%s:%s.update" % (native.package_name(), name),
+        **kwargs
+    )
+
+# The target oschema_generated_files declares by default; oschema_clients
+# with generated_package = True takes the committed files from it.
+GENERATED_FILES_NAME = "oschema_files"
+
+def oschema_generated_files(name = GENERATED_FILES_NAME, visibility = None, **kwargs):
+    """The committed files of a generated/ directory that is a Bazel package.
+
+    Put it in `<package>/generated/BUILD.bazel` (Gazelle's oschema extension
+    does, next to the go_library Gazelle's Go language writes there) and set
+    `generated_package = True` on the parent's oschema_clients: its drift
+    test then sees every file directly under generated/ (BUILD files
+    excepted), so it reports missing, drifted and stale files as it does
+    for a plain directory.
+
+    Args:
+      name: keep the default, which oschema_clients refers to.
+      visibility: default public.
+      **kwargs: passed to the filegroup (tags, ...).
+    """
+    native.filegroup(
+        name = name,
+        srcs = native.glob(["*"], exclude = ["BUILD", "BUILD.bazel"], allow_empty = True),
+        visibility = visibility or ["//visibility:public"],
         **kwargs
     )

@@ -18,3 +18,15 @@ OschemaToolchainInfo = provider(
         "generator": "FilesToRunProvider of the oschema CLI",
     },
 )
+
+OschemaGeneratedInfo = provider(
+    doc = """What oschema_generate produced: the files of each artifact, and what from.
+
+Rules that wrap one artifact (oschema_go_library wraps `go`) read the files
+of that artifact here instead of filtering DefaultInfo by file name.""",
+    fields = {
+        "files": "dict: artifact name (\"go\", \"python\", ...) -> depset of its generated files; only the artifacts generated",
+        "schema": "the OschemaInfo of the schema generated from (its label is schema.label)",
+        "service": "the service generated for, or None when the schema's only service was taken",
+    },
+)

@@ -1,7 +1,7 @@
 """Analysis tests of the rules: declared outputs, subsets, output groups, errors."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
-load("//rules:defs.bzl", "OschemaInfo", "oschema_generate", "oschema_library")
+load("//rules:defs.bzl", "OschemaGeneratedInfo", "OschemaInfo", "oschema_generate", "oschema_library")
 
 def _basenames(files):
     return sorted([f.basename for f in files])
@@ -70,6 +70,26 @@ def _provider_test_impl(ctx):
 
 provider_test = analysistest.make(_provider_test_impl)
 
+def _generated_info_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    info = analysistest.target_under_test(env)[OschemaGeneratedInfo]
+    asserts.equals(env, ctx.attr.artifacts, sorted(info.files.keys()))
+    for artifact, names in ctx.attr.files.items():
+        asserts.equals(env, sorted(names.split(",")), _basenames(info.files[artifact].to_list()), artifact)
+    asserts.equals(env, Label("//rules/tests/fixture/app:app_schema"), info.schema.label)
+    asserts.equals(env, "rules/tests/fixture/app", info.schema.import_path)
+    asserts.equals(env, ctx.attr.service or None, info.service)
+    return analysistest.end(env)
+
+generated_info_test = analysistest.make(
+    _generated_info_test_impl,
+    attrs = {
+        "artifacts": attr.string_list(doc = "The artifacts expected in files, sorted."),
+        "files": attr.string_dict(doc = "{artifact: comma-separated basenames}"),
+        "service": attr.string(),
+    },
+)
+
 def _failure_test_impl(ctx):
     env = analysistest.begin(ctx)
     asserts.expect_failure(env, ctx.attr.message)
@@ -110,6 +130,41 @@ def analysis_test_suite(name):
         tags = ["manual"],
     )
     all_artifacts_test(name = "all_artifacts_test", target_under_test = ":gen_all")
+
+    # OschemaGeneratedInfo: the files of each artifact, the schema, the service.
+    generated_info_test(
+        name = "generated_info_all_test",
+        target_under_test = ":gen_all",
+        artifacts = ["go", "js", "openrpc", "python", "rust_server", "rust_types"],
+        files = {
+            "go": "api.go",
+            "js": "client.js,client.d.ts",
+            "openrpc": "openrpc.json",
+            "python": "client.py",
+            "rust_server": "rust_server.rs",
+            "rust_types": "rust_types.rs",
+        },
+    )
+    generated_info_test(
+        name = "generated_info_subset_test",
+        target_under_test = ":gen_subset",
+        artifacts = ["js", "python"],
+        files = {"python": "app_client.py"},
+    )
+    oschema_generate(
+        name = "gen_go_service",
+        schema = "//rules/tests/fixture/app:app_schema",
+        artifacts = ["go"],
+        service = "PaintService",
+        tags = ["manual"],
+    )
+    generated_info_test(
+        name = "generated_info_service_test",
+        target_under_test = ":gen_go_service",
+        artifacts = ["go"],
+        files = {"go": "api.go"},
+        service = "PaintService",
+    )
 
     oschema_generate(
         name = "gen_all_and_more",
@@ -167,6 +222,9 @@ def analysis_test_suite(name):
             ":all_artifacts_test",
             ":bad_out_name_test",
             ":default_outputs_test",
+            ":generated_info_all_test",
+            ":generated_info_service_test",
+            ":generated_info_subset_test",
             ":provider_test",
             ":srcs_in_other_dir_test",
             ":subset_test",

@@ -316,3 +316,29 @@ func TestArtifactsListMatchesRules(t *testing.T) {
 		assert.Equal(t, isDefault, strings.HasSuffix(lines[i], "(default)"), lines[i])
 	}
 }
+
+// TestOpenRPCImportOfWireNamesChecks: a document with camelCase and
+// dotted names (zinit's stream_currentLogs, hero_proc's service.start)
+// imports as formatted .oschema that `check` accepts and that generates
+// every artifact.
+func TestOpenRPCImportOfWireNamesChecks(t *testing.T) {
+	for _, doc := range []string{"roundtrip/wire_names.json", "import/zinit.json", "import/hero_proc.json"} {
+		doc := doc
+		t.Run(filepath.Base(doc), func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(testtool.RepoRoot(t), "generator", "openrpc", "testdata", filepath.FromSlash(doc)))
+			require.NoError(t, err)
+			workspace(t, map[string]string{"doc.json": string(data)})
+			code, _, stderr := runCLI("openrpc", "import", "-o", "svc/imported/00.oschema", "doc.json")
+			require.Equal(t, 0, code, stderr)
+			text, err := os.ReadFile("svc/imported/00.oschema")
+			require.NoError(t, err)
+			code, _, stderr = runCLI("check", "svc/imported")
+			require.Equal(t, 0, code, "%s\n%s", stderr, text)
+			code, out, stderr := runCLI("fmt", "-l", "svc/imported")
+			require.Equal(t, 0, code, stderr)
+			assert.Empty(t, out, "import writes formatted .oschema")
+			code, _, stderr = runCLI("generate", "-artifacts", "all", "-out", "o", "svc/imported")
+			require.Equal(t, 0, code, stderr)
+		})
+	}
+}

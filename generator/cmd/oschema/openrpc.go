@@ -77,7 +77,7 @@ func cmdOpenRPCImport(args []string, stdout, stderr io.Writer) error {
 	name := strings.TrimSuffix(filepath.Base(fs.Arg(0)), ".json") + ".oschema"
 	f, diags := syntax.Parse(name, text)
 	if err := diags.Err(); err != nil {
-		return fmt.Errorf("%s imports, but cannot be written as .oschema (its names must be .oschema identifiers; generate clients from the .json directly instead):\n%v", fs.Arg(0), err)
+		return fmt.Errorf("%s imports, but cannot be written as .oschema (generate clients from the .json directly instead):\n%v", fs.Arg(0), err)
 	}
 	formatted := syntax.Format(f)
 	if *out != "" {

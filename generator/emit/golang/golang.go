@@ -105,6 +105,10 @@ type gen struct {
 	clientMethods map[string]origin
 	checked       map[*model.Decl]bool // records whose values need an enum check
 	goNames       map[string]string    // memo of goName
+	builtin       map[string]bool      // package-level names of the runtime and the generated code
+	typeNames     map[*model.Decl]string
+	builtinMeths  map[string]bool // the Client's own methods
+	methodNames   map[*model.Method]string
 }
 
 // w writes the concatenation of parts as one line.
@@ -208,16 +212,21 @@ func (g *gen) file() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	g.builtin = map[string]bool{}
 	for _, n := range rt.symbols {
 		if token.IsExported(n) {
 			g.symbols[n] = origin{"the generated runtime's %s", n, ""}
+			g.builtin[n] = true
 		}
 	}
 	for _, n := range generatedSymbols {
 		g.symbols[n] = origin{"the generated %s", n, ""}
+		g.builtin[n] = true
 	}
+	g.builtinMeths = map[string]bool{}
 	for _, n := range rt.clientMethods {
 		g.clientMethods[n] = origin{"the Client's built-in %s", n, ""}
+		g.builtinMeths[n] = true
 	}
 	if err := g.declareAll(); err != nil {
 		return nil, err
@@ -264,7 +273,7 @@ func (g *gen) file() ([]byte, error) {
 		g.w("const (")
 		rows := make([]row, len(g.svc.Methods))
 		for i, m := range g.svc.Methods {
-			rows[i] = row{"Method" + g.goName(m.Name), "", "= " + strconv.Quote(m.Name)}
+			rows[i] = row{"Method" + g.methodNames[m], "", "= " + strconv.Quote(m.Name)}
 		}
 		g.aligned(rows, 1)
 		g.w(")")
@@ -391,11 +400,15 @@ func (g *gen) declareAll() error {
 			fields[m] = origin{format: "the method " + m}
 		}
 	}
+	g.typeNames = make(map[*model.Decl]string, len(g.s.Decls))
 	for _, d := range g.s.Decls {
-		n := g.goName(d.Name)
+		// A decl named like a type or function of the generated code
+		// (Client, Server, Handler, ...) gets a trailing underscore.
+		n := names.EscapeTaken(g.goName(d.Name), func(n string) bool { return g.builtin[n] })
 		if err := g.declare(g.symbols, n, origin{"type %s", d.Name, ""}); err != nil {
 			return err
 		}
+		g.typeNames[d] = n
 		switch d.Kind {
 		case model.DeclEnum:
 			for _, v := range d.Values {
@@ -419,8 +432,12 @@ func (g *gen) declareAll() error {
 			return err
 		}
 	}
+	g.methodNames = make(map[*model.Method]string, len(g.svc.Methods))
 	for _, m := range g.svc.Methods {
-		n := g.goName(m.Name)
+		// A method named like one of the Client's own (Discover, Close,
+		// ...) gets a trailing underscore.
+		n := names.EscapeTaken(g.goName(m.Name), func(n string) bool { return g.builtinMeths[n] })
+		g.methodNames[m] = n
 		what := origin{"method %s", m.Name, ""}
 		if err := g.declare(g.symbols, "Method"+n, what); err != nil {
 			return err
@@ -501,7 +518,7 @@ func (g *gen) goType(t *model.TypeRef, optional bool) string {
 	case model.KindMap:
 		return "map[string]" + g.goType(t.Elem, false)
 	case model.KindNamed:
-		s = g.goName(t.Decl.Name)
+		s = g.typeNames[t.Decl]
 	default:
 		s = "invalid"
 	}
@@ -704,7 +721,7 @@ func tag(f *model.Field) (string, error) {
 }
 
 func (g *gen) decl(d *model.Decl) error {
-	n := g.goName(d.Name)
+	n := g.typeNames[d]
 	switch d.Kind {
 	case model.DeclEnum:
 		g.typeDoc(n, d.Doc, "is an enum of the schema.")
@@ -903,7 +920,7 @@ func (g *gen) checkValue(ind, expr string, t *model.TypeRef, ptr bool, pathFmt s
 		}
 		if t.Decl.Kind == model.DeclEnum {
 			g.w(ind, "if !", expr, ".Valid() {")
-			g.w(ind, "\treturn fmt.Errorf(", strconv.Quote(pathFmt+": %q is not a "+g.goName(t.Decl.Name)), args("string("+value+")"), ")")
+			g.w(ind, "\treturn fmt.Errorf(", strconv.Quote(pathFmt+": %q is not a "+g.typeNames[t.Decl]), args("string("+value+")"), ")")
 			g.w(ind, "}")
 			return
 		}
@@ -958,7 +975,7 @@ func (g *gen) inputChecked(m *model.Method) bool {
 }
 
 func (g *gen) methodTypes(m *model.Method) error {
-	n := g.goName(m.Name)
+	n := g.methodNames[m]
 	if len(m.Params) > 0 {
 		g.w("// ", n, "Input holds the params of ", m.Name, ".")
 		if err := g.structType(n+"Input", m.Params); err != nil {
@@ -982,7 +999,7 @@ func (g *gen) methodTypes(m *model.Method) error {
 
 // signature is the Go signature of m after the method name.
 func (g *gen) signature(m *model.Method) string {
-	n := g.goName(m.Name)
+	n := g.methodNames[m]
 	params := "ctx context.Context"
 	if len(m.Params) > 0 {
 		params += ", in " + n + "Input"
@@ -1010,7 +1027,7 @@ func (g *gen) methodDoc(ind, ident, verb string, m *model.Method) {
 
 func (g *gen) client() {
 	for _, m := range g.svc.Methods {
-		n := g.goName(m.Name)
+		n := g.methodNames[m]
 		g.methodDoc("", n, "calls", m)
 		g.w("func (c *Client) ", n, g.signature(m), " {")
 		in := "nil"
@@ -1038,7 +1055,7 @@ func (g *gen) server() {
 		"is sent as is, any other error as an internal error (-32603).")
 	g.w("type Server interface {")
 	for _, m := range g.svc.Methods {
-		n := g.goName(m.Name)
+		n := g.methodNames[m]
 		g.methodDoc("\t", n, "serves", m)
 		g.w("\t", n, g.signature(m))
 	}
@@ -1084,7 +1101,7 @@ func (g *gen) dispatch() {
 		g.w("\tswitch method {")
 	}
 	for _, m := range g.svc.Methods {
-		n := g.goName(m.Name)
+		n := g.methodNames[m]
 		helper := "serve"
 		switch {
 		case len(m.Params) == 0 && m.Result == nil:

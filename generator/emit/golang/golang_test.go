@@ -293,13 +293,8 @@ func TestGenerateErrors(t *testing.T) {
 		opts emit.Options
 		want string
 	}{
-		{"decl named like the runtime", func(s *model.Schema) { s.Decls = append(s.Decls, rec("Client")) }, emit.Options{},
-			"the generated runtime's Client and type Client both become the Go identifier Client"},
 		{"decl named like an input", func(s *model.Schema) { s.Decls = append(s.Decls, rec("TaskStartInput")) }, emit.Options{},
 			"type TaskStartInput and method task_start both become the Go identifier TaskStartInput"},
-		{"method named like a built-in", func(s *model.Schema) {
-			s.Services[0].Methods = append(s.Services[0].Methods, &model.Method{Name: "discover"})
-		}, emit.Options{}, "the Client's built-in Discover and method discover both become the Go identifier Discover"},
 		{"field named MarshalJSON", func(s *model.Schema) {
 			s.Decls = append(s.Decls, rec("Odd", &model.Field{Name: "marshal_json", Type: str}))
 		}, emit.Options{}, "the method MarshalJSON and field Odd.marshal_json both become the Go identifier MarshalJSON"},
@@ -379,4 +374,53 @@ func collapse(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// TestWireNamesSchemaRuns generates the schema written with dotted method
+// names and quoted camelCase fields and params
+// (generator/testdata/schemas/wire_names): identifiers are idiomatic Go,
+// the wire names are in json tags and method constants, and the code
+// builds and serves them with Go 1.19 (testdata/wire_names).
+func TestWireNamesSchemaRuns(t *testing.T) {
+	s, err := resolve.Load(os.DirFS(testtool.RepoRoot(t)), "generator/testdata/schemas/wire_names")
+	require.NoError(t, err)
+	api := generate(t, s, emit.Options{})
+	src := collapse(string(api))
+	for _, want := range []string{
+		`MethodServiceStart = "service.start"`,
+		`MethodServiceListPage = "service.list_page"`,
+		`MethodStreamCurrentLogs = "stream_currentLogs"`,
+		`MethodGetUserByID = "getUserById"`,
+		`MethodSystemShutdown = "system.shutdown"`,
+		"UserID string `json:\"userId\"`",
+		"StartedAt *time.Time `json:\"startedAt,omitempty\"`",
+		"XTrace *string `json:\"x-trace,omitempty\"`",
+		"HTTPProxy *string `json:\"HTTPProxy,omitempty\"`",
+		"DryRun *bool `json:\"dryRun,omitempty\"`",
+		"PageSize *uint32 `json:\"pageSize,omitempty\"`",
+		"func (c *Client) ServiceStart(ctx context.Context, in ServiceStartInput) (ServiceStatus, error)",
+		"func (c *Client) StreamCurrentLogs(ctx context.Context, in StreamCurrentLogsInput) ([]string, error)",
+		"func (c *Client) GetUserByID(ctx context.Context, in GetUserByIDInput) (ServiceStatus, error)",
+		"func (c *Client) SystemShutdown(ctx context.Context) error",
+	} {
+		assert.True(t, strings.Contains(src, collapse(want)), "generated code lacks %s", want)
+	}
+	dir := writeModule(t, api, "wire_names/api_test.go")
+	goRun(t, goToolchains(t)["go1.19"], dir, "vet", "./...")
+	goRun(t, goToolchains(t)["go1.19"], dir, "test", "-count=1", "./...")
+}
+
+// TestReservedNamesEscaped: a decl named like a type of the generated code
+// and a method named like one of the Client's own get a trailing
+// underscore instead of an error, and the result vets.
+func TestReservedNamesEscaped(t *testing.T) {
+	s := loadKitchenSink(t)
+	s.Decls = append(s.Decls, &model.Decl{Name: "Client", Kind: model.DeclRecord}, &model.Decl{Name: "Server", Kind: model.DeclRecord})
+	s.Services[0].Methods = append(s.Services[0].Methods, &model.Method{Name: "discover"})
+	api := generate(t, s, emit.Options{})
+	src := string(api)
+	assert.Contains(t, src, "\ntype Client_ struct {")
+	assert.Contains(t, src, "\ntype Server_ struct {")
+	assert.Contains(t, src, "\tMethodDiscover_ ")
+	goRun(t, goToolchains(t)["go1.19"], writeModule(t, api), "vet", "./...")
 }

@@ -25,23 +25,14 @@ func (g *gen) js() string {
 			jsdoc(&b, "", lines)
 			continue
 		}
-		lines := docLines(d.Doc)
-		lines = append(lines, "@typedef {object} "+g.declName[d])
-		for _, f := range d.Fields {
-			lines = append(lines, g.jsProperty(f))
-		}
-		jsdoc(&b, "", lines)
+		jsdoc(&b, "", g.jsRecord(docLines(d.Doc), g.declName[d], d.Fields))
 	}
 	for _, mm := range g.methods {
 		if mm.params == "" {
 			continue
 		}
 		b.WriteString("\n")
-		lines := []string{fmt.Sprintf("Params of %s (%s).", mm.name, mm.m.Name), "@typedef {object} " + mm.params}
-		for _, p := range mm.m.Params {
-			lines = append(lines, g.jsProperty(p))
-		}
-		jsdoc(&b, "", lines)
+		jsdoc(&b, "", g.jsRecord([]string{fmt.Sprintf("Params of %s (%s).", mm.name, mm.m.Name)}, mm.params, mm.m.Params))
 	}
 	b.WriteString(jsTypedefs)
 
@@ -127,6 +118,38 @@ func (g *gen) js() string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// jsRecord returns the JSDoc lines of a record typedef: lines, then
+// "@typedef {object} name" with one @property per field. JSDoc cannot
+// name a property that is not an identifier ("x-trace"), so a record with
+// one is a type literal instead, its field docs in the description.
+func (g *gen) jsRecord(lines []string, name string, fields []*model.Field) []string {
+	literal := false
+	for _, f := range fields {
+		if !identRe.MatchString(f.Name) {
+			literal = true
+		}
+	}
+	if !literal {
+		lines = append(lines, "@typedef {object} "+name)
+		for _, f := range fields {
+			lines = append(lines, g.jsProperty(f))
+		}
+		return lines
+	}
+	var props []string
+	for _, f := range fields {
+		t, opt := g.tsType(f.Type), ""
+		if f.Optional {
+			t, opt = t+" | null", "?"
+		}
+		props = append(props, propName(f.Name)+opt+": "+t)
+		if d := fieldDoc(f); d != nil {
+			lines = append(lines, "- "+propName(f.Name)+": "+strings.Join(d, " "))
+		}
+	}
+	return append(lines, "@typedef {{"+strings.Join(props, ", ")+"}} "+name)
 }
 
 func (g *gen) jsProperty(f *model.Field) string {

@@ -78,6 +78,8 @@ var globalNames = []string{
 	"RpcError", "ProtocolError", "RpcTimeoutError", "ErrorCode", "Transport", "TransportReply",
 	"CallOptions", "ClientOptions", "OpenRpcDocument", "DEFAULT_SOCKET_PATH",
 	"Record", "Promise", "Error", "Array", "Object", "Map", "JSON", "Number", "String", "Boolean",
+	"AbortController", "TextEncoder", "TextDecoder", "Uint8Array", "Date", "Symbol", "Set", "Math",
+	"BigInt", "URL", "TypeError", "RangeError", "SyntaxError",
 }
 
 // clientMembers are the client's own members.
@@ -86,11 +88,13 @@ var clientMembers = map[string]bool{"discover": true, "constructor": true}
 var identRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
 
 func (g *gen) prepare() error {
-	claim := names.NewScope("JavaScript", identRe, globalNames, "a name the client defines or uses").Claim
+	// A schema name that the client defines or uses (Error, Promise, Map,
+	// ...) is escaped with a trailing underscore rather than refused.
+	claim := names.NewScope("JavaScript", identRe, globalNames, "a name the client defines or uses").ClaimEscaped
 	g.declName = map[*model.Decl]string{}
 	for _, d := range g.s.Decls {
-		n := names.Escape(names.JavaScript, names.Pascal(d.Name))
-		if err := claim(n, "decl "+d.Name); err != nil {
+		n, err := claim(names.Escape(names.JavaScript, names.Pascal(d.Name)), "decl "+d.Name)
+		if err != nil {
 			return err
 		}
 		g.declName[d] = n
@@ -101,32 +105,38 @@ func (g *gen) prepare() error {
 		if !strings.HasSuffix(n, "Error") {
 			n += "Error"
 		}
-		if err := claim(n, "error "+e.Name); err != nil {
+		n, err := claim(n, "error "+e.Name)
+		if err != nil {
 			return err
 		}
 		g.errClass[e.Name] = n
 	}
-	g.client = names.Pascal(g.svc.Name) + "Client"
-	if err := claim(g.client, "the client class"); err != nil {
+	client, err := claim(names.Pascal(g.svc.Name)+"Client", "the client class")
+	if err != nil {
 		return err
 	}
+	g.client = client
 	for _, n := range []string{"httpTransport", "unixSocketTransport"} {
-		if err := claim(n, "a transport factory"); err != nil {
+		if _, err := claim(n, "a transport factory"); err != nil {
 			return err
 		}
 	}
 	seen := map[string]bool{}
 	for _, m := range g.svc.Methods {
-		mm := &method{m: m, name: names.Escape(names.JavaScript, names.Camel(m.Name))}
-		if clientMembers[mm.name] || seen[mm.name] || !identRe.MatchString(mm.name) {
+		// A method named like a member of the client class (constructor,
+		// discover) gets a trailing underscore; Camel never ends in one.
+		name := names.EscapeTaken(names.Escape(names.JavaScript, names.Camel(m.Name)), func(n string) bool { return clientMembers[n] })
+		mm := &method{m: m, name: name}
+		if seen[mm.name] || !identRe.MatchString(mm.name) {
 			return fmt.Errorf("method %s: JavaScript method name %q is taken or invalid", m.Name, mm.name)
 		}
 		seen[mm.name] = true
 		if len(m.Params) > 0 {
-			mm.params = names.Pascal(m.Name) + "Params"
-			if err := claim(mm.params, "params of method "+m.Name); err != nil {
+			params, err := claim(names.Pascal(m.Name)+"Params", "params of method "+m.Name)
+			if err != nil {
 				return err
 			}
+			mm.params = params
 			mm.paramsOpt = true
 			for _, p := range m.Params {
 				if !p.Optional {

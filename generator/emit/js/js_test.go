@@ -216,13 +216,23 @@ func TestBadInput(t *testing.T) {
 		_, err := Generate(&model.Schema{Name: "s", Decls: decls, Services: []*model.Service{svc}}, svc, emit.Options{})
 		return err
 	}
-	assert.EqualError(t, mk([]*model.Decl{{Name: "Record", Kind: model.DeclRecord}}),
-		"js: service S: decl Record: JavaScript name Record collides with a name the client defines or uses")
 	assert.EqualError(t, mk([]*model.Decl{{Name: "EchoParams", Kind: model.DeclRecord}},
 		&model.Method{Name: "echo", Params: []*model.Field{{Name: "x", Type: model.Scalar(model.KindStr)}}}),
 		"js: service S: params of method echo: JavaScript name EchoParams collides with decl EchoParams")
-	assert.EqualError(t, mk(nil, &model.Method{Name: "discover"}),
-		`js: service S: method discover: JavaScript method name "discover" is taken or invalid`)
+}
+
+// TestReservedNamesEscaped: names the client defines or uses get a
+// trailing underscore instead of an error.
+func TestReservedNamesEscaped(t *testing.T) {
+	svc := &model.Service{Name: "S", Methods: []*model.Method{{Name: "discover"}, {Name: "constructor"}}}
+	s := &model.Schema{Name: "s", Decls: []*model.Decl{{Name: "Record", Kind: model.DeclRecord}, {Name: "Promise", Kind: model.DeclRecord}}, Services: []*model.Service{svc}}
+	files, err := Generate(s, svc, emit.Options{})
+	require.NoError(t, err)
+	dts := string(files[1].Content)
+	assert.Contains(t, dts, "export interface Record_ {")
+	assert.Contains(t, dts, "export interface Promise_ {")
+	assert.Contains(t, dts, "  discover_(options?: CallOptions): Promise<void>;\n")
+	assert.Contains(t, dts, "  constructor_(options?: CallOptions): Promise<void>;\n")
 }
 
 // TestEdgeSchemaTypeChecks runs tsc on client.d.ts and client.js (checkJs)
@@ -362,7 +372,7 @@ func TestPrettierAndESLint(t *testing.T) {
 	cases["minimal"] = gen(minimal)
 	cases["no errors"] = gen(noErrors)
 	cases["long names"] = gen(longNames())
-	for _, ex := range []string{"examples/hero_logic", "examples/hero_proc"} {
+	for _, ex := range []string{"examples/hero_logic", "proc/hero_proc"} {
 		s, err := resolve.Load(os.DirFS(testtool.RepoRoot(t)), ex)
 		require.NoError(t, err)
 		cases[ex] = gen(s)
@@ -424,4 +434,49 @@ func longNames() *model.Schema {
 		{Name: "only_options_but_the_name_is_long_enough_to_break_" + long},
 	}}
 	return &model.Schema{Name: "long_names", Path: "x/long_names", Decls: []*model.Decl{color, single, inner}, Services: []*model.Service{svc}}
+}
+
+// TestWireNamesSchema: the schema written with dotted method names and
+// quoted camelCase names (generator/testdata/schemas/wire_names) gives
+// camelCase methods that call the wire names and records keyed by them,
+// which type-check with tsc --strict (client.d.ts and client.js).
+func TestWireNamesSchema(t *testing.T) {
+	t.Parallel()
+	s, err := resolve.Load(os.DirFS(testtool.RepoRoot(t)), "generator/testdata/schemas/wire_names")
+	require.NoError(t, err)
+	files, err := Generate(s, s.Services[0], emit.Options{})
+	require.NoError(t, err)
+	js, dts := string(files[0].Content), string(files[1].Content)
+	for _, want := range []string{
+		`return this.#call("service.start", params, options);`,
+		`return this.#call("stream_currentLogs", params, options);`,
+		`return this.#call("getUserById", params, options);`,
+		`this.#call("system.shutdown", {}, options);`,
+	} {
+		assert.Contains(t, js, want)
+	}
+	for _, want := range []string{"  userId: string;\n", "  \"x-trace\"?: string | null;\n", "  serviceStart(\n", "  streamCurrentLogs(\n", "  getUserById(\n"} {
+		assert.Contains(t, dts, want)
+	}
+	dir := t.TempDir()
+	for _, f := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f.Name), f.Content, 0o644))
+	}
+	shim, err := os.ReadFile(filepath.Join("testdata", "node_shim.d.ts"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "node_shim.d.ts"), shim, 0o644))
+	use := `import { WireNamesClient, type ServiceStatus } from "./client.js";
+export async function use(c: WireNamesClient): Promise<string> {
+  const s: ServiceStatus = await c.serviceStart({ name: "web", dryRun: true });
+  const logs: string[] = await c.streamCurrentLogs();
+  const u: ServiceStatus = await c.getUserById({ userId: "u7" });
+  await c.systemShutdown();
+  return s.userId + logs.join() + (u["x-trace"] ?? "");
+}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "use.ts"), []byte(use), 0o644))
+	out, err := tsc(t, dir, "client.d.ts", "use.ts")
+	require.NoError(t, err, "tsc: %s", out)
+	out, err = tsc(t, dir, "--allowJs", "--checkJs", "client.js", "node_shim.d.ts")
+	require.NoError(t, err, "tsc --checkJs: %s", out)
 }

@@ -19,7 +19,9 @@
 //     names. Application error classes are Pascal(name)+"Error" (the name
 //     as is when it already ends in "Error").
 //   - A decl, field or method name that would shadow a name the module
-//     itself defines is an error, not a silent rename.
+//     itself defines or uses (List, str, to_dict, params, discover, ...) gets
+//     a trailing underscore (List_, str_), like a keyword; the wire names
+//     stay as written.
 package python
 
 import (
@@ -65,37 +67,27 @@ type gen struct {
 var moduleNames = []string{
 	"Any", "Callable", "Dict", "List", "Optional", "Protocol", "Tuple", "Type", "TypeVar",
 	"RpcError", "ProtocolError", "Transport", "UnixSocketTransport", "HttpTransport",
-}
-
-// memberNames are methods every record or the client class has.
-var recordMembers = map[string]bool{"to_dict": true, "from_dict": true}
-var clientMembers = map[string]bool{"discover": true}
-
-// annotationNames are lower-case names used in type annotations; a field
-// with one of these names would shadow it inside the class body.
-var annotationNames = map[string]bool{
-	"str": true, "int": true, "float": true, "bool": true, "bytes": true, "datetime": true,
+	// builtins the runtime raises or catches
+	"BaseException", "Exception", "TimeoutError", "ValueError", "OSError", "TypeError", "KeyError",
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (g *gen) prepare() error {
-	claim := names.NewScope("Python", identRe, moduleNames, "a name client.py defines").Claim
+	// A class name client.py defines or imports (List, Dict, Transport,
+	// ...) is escaped with a trailing underscore rather than refused.
+	claim := names.NewScope("Python", identRe, moduleNames, "a name client.py defines").ClaimEscaped
 	g.declClass = map[*model.Decl]string{}
 	for _, d := range g.s.Decls {
-		cn := names.Escape(names.Python, names.Pascal(d.Name))
-		if err := claim(cn, "decl "+d.Name); err != nil {
+		cn, err := claim(names.Escape(names.Python, names.Pascal(d.Name)), "decl "+d.Name)
+		if err != nil {
 			return err
 		}
 		g.declClass[d] = cn
 		switch d.Kind {
 		case model.DeclRecord:
 			for _, f := range d.Fields {
-				fn := fieldName(f.Name)
-				if recordMembers[fn] || annotationNames[fn] {
-					return fmt.Errorf("decl %s: field %s would shadow %s in Python", d.Name, f.Name, fn)
-				}
-				if !identRe.MatchString(fn) {
+				if fn := fieldName(f.Name); !identRe.MatchString(fn) {
 					return fmt.Errorf("decl %s: field %q is not a Python identifier", d.Name, f.Name)
 				}
 			}
@@ -116,26 +108,23 @@ func (g *gen) prepare() error {
 		if !strings.HasSuffix(cn, "Error") {
 			cn += "Error"
 		}
-		if err := claim(cn, "error "+e.Name); err != nil {
+		cn, err := claim(cn, "error "+e.Name)
+		if err != nil {
 			return err
 		}
 		g.errClass[e.Name] = cn
 	}
-	g.client = names.Pascal(g.svc.Name) + "Client"
-	if err := claim(g.client, "the client class"); err != nil {
+	client, err := claim(names.Pascal(g.svc.Name)+"Client", "the client class")
+	if err != nil {
 		return err
 	}
+	g.client = client
 	for _, m := range g.svc.Methods {
-		mn := methodName(m.Name)
-		if clientMembers[mn] {
-			return fmt.Errorf("method %s would shadow the client's %s()", m.Name, mn)
-		}
-		if !identRe.MatchString(mn) {
+		if mn := methodName(m.Name); !identRe.MatchString(mn) {
 			return fmt.Errorf("method %q is not a Python identifier", m.Name)
 		}
 		for _, p := range m.Params {
-			pn := fieldName(p.Name)
-			if pn == "params" || pn == "result" || annotationNames[pn] || !identRe.MatchString(pn) {
+			if pn := fieldName(p.Name); !identRe.MatchString(pn) {
 				return fmt.Errorf("method %s: param %s cannot be a Python parameter name (%s)", m.Name, p.Name, pn)
 			}
 		}
@@ -143,6 +132,10 @@ func (g *gen) prepare() error {
 	return nil
 }
 
+// fieldName and methodName escape, besides Python's keywords, the names a
+// generated class or method body relies on (names.Escape's Python list has
+// str, int, to_dict, params, result, discover, ...): a field str is the
+// attribute str_, on the wire still "str".
 func fieldName(wire string) string  { return names.Escape(names.Python, names.Snake(wire)) }
 func methodName(wire string) string { return names.Escape(names.Python, names.Snake(wire)) }
 

@@ -65,7 +65,7 @@ const maxWidth = 100
 // go one per line.
 const fnCallWidth = 60
 
-// reservedTypeNames are names a decl cannot take in Rust output: the
+// reservedTypeNames are names a decl cannot take as is in Rust output: the
 // prelude types the generated code uses unqualified, the names both files
 // import, and the items rust_server.rs defines (they would shadow the glob
 // import of the types).
@@ -111,12 +111,12 @@ func newGen(s *model.Schema, svc *model.Service) (*gen, error) {
 	}
 	for _, d := range s.Decls {
 		n := names.Escape(names.Rust, names.Pascal(d.Name))
-		if !isIdent(n) {
+		if !isIdent(strings.TrimPrefix(n, "r#")) {
 			return nil, fmt.Errorf("rust: decl %q: cannot derive a Rust type name", d.Name)
 		}
-		if reservedTypeNames[n] {
-			return nil, fmt.Errorf("rust: decl %s would shadow Rust's or the generated server's %s; rename it", d.Name, n)
-		}
+		// A decl named like a prelude type or an item of the generated
+		// code (Result, Option, String, ...) gets a trailing underscore.
+		n = names.EscapeTaken(n, func(n string) bool { return reservedTypeNames[n] })
 		if err := claim(n, "decl "+d.Name); err != nil {
 			return nil, err
 		}

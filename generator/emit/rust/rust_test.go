@@ -30,6 +30,11 @@ func cases() []schemaCase {
 		{"kitchen_sink", loadKitchenSink},
 		{"edge", func(*testing.T) (*model.Schema, *model.Service) { return edgeSchema() }},
 		{"minimal", func(*testing.T) (*model.Schema, *model.Service) { return minimalSchema() }},
+		{"wire_names", loadWireNames},
+		// Error, Result, Option, String, Kind = "Kind" | ...: escaped names.
+		{"reserved_names", loadSchemaDir("reserved_names")},
+		// A service without methods.
+		{"no_methods", loadSchemaDir("no_methods")},
 	}
 }
 
@@ -158,12 +163,6 @@ func TestBadModels(t *testing.T) {
 		mutate func(s *model.Schema, svc *model.Service)
 		want   string
 	}{
-		{"decl shadows server type", func(s *model.Schema, svc *model.Service) {
-			s.Decls[0].Name = "RpcError"
-		}, "decl RpcError would shadow"},
-		{"decl shadows prelude", func(s *model.Schema, svc *model.Service) {
-			s.Decls[1].Name = "Option"
-		}, "would shadow Rust's or the generated server's Option"},
 		{"decl collides with input struct", func(s *model.Schema, svc *model.Service) {
 			s.Decls[1].Name = "PingInput"
 		}, "both become the Rust type PingInput"},

@@ -3,7 +3,8 @@
 //! `harness <socket>` serves the kitchen_sink TaskService on a Unix socket
 //! and on a free TCP port of 127.0.0.1, and prints "ready <tcp address>"
 //! once both listen. `cargo test` runs the JSON round-trip
-//! tests below, on kitchen_sink and on the hand-built edge schema.
+//! tests below, on kitchen_sink, on the hand-built edge schema and on
+//! wire_names (dotted method names, quoted camelCase names).
 #![deny(warnings)]
 
 mod kitchen_sink {
@@ -17,6 +18,21 @@ mod edge {
 }
 
 mod minimal {
+    pub mod rust_server;
+    pub mod rust_types;
+}
+
+mod wire_names {
+    pub mod rust_server;
+    pub mod rust_types;
+}
+
+mod reserved_names {
+    pub mod rust_server;
+    pub mod rust_types;
+}
+
+mod no_methods {
     pub mod rust_server;
     pub mod rust_types;
 }
@@ -429,6 +445,118 @@ mod tests {
             assert_eq!(answer["result"], json!({"deep": [{"label": "oak"}]}));
             let output: BlobGetOutput = serde_json::from_value(json!("Zm9v")).unwrap();
             assert_eq!(output.0, b"foo".to_vec());
+        }
+    }
+
+    mod wire_names_schema {
+        use crate::wire_names::rust_server::*;
+        use crate::wire_names::rust_types::*;
+        use serde_json::json;
+
+        struct Wire;
+
+        fn status(name: &str, user_id: &str) -> ServiceStatus {
+            ServiceStatus {
+                name: name.to_string(),
+                state: ServiceState::Running,
+                user_id: user_id.to_string(),
+                started_at: None,
+                restart_count: None,
+                x_trace: None,
+                http_proxy: None,
+            }
+        }
+
+        impl WireNamesHandler for Wire {
+            fn service_start(&self, input: ServiceStartInput) -> Result<ServiceStatus, RpcError> {
+                let mut s = status(&input.name, "u1");
+                if input.dry_run == Some(true) {
+                    s.state = ServiceState::Stopped;
+                }
+                Ok(s)
+            }
+
+            fn service_list_page(&self, input: ServiceListPageInput) -> Result<Page, RpcError> {
+                Ok(Page {
+                    items: vec![],
+                    next_page_token: input.page_token,
+                })
+            }
+
+            fn stream_current_logs(
+                &self,
+                input: StreamCurrentLogsInput,
+            ) -> Result<Vec<String>, RpcError> {
+                Ok(vec![input.name.unwrap_or_else(|| "all".to_string())])
+            }
+
+            fn get_user_by_id(&self, input: GetUserByIdInput) -> Result<ServiceStatus, RpcError> {
+                if input.user_id == "nobody" {
+                    return Err(RpcError::not_found());
+                }
+                Ok(status("n", &input.user_id))
+            }
+
+            fn system_shutdown(&self) -> Result<(), RpcError> {
+                Ok(())
+            }
+
+            fn ping(&self) -> Result<(), RpcError> {
+                Ok(())
+            }
+        }
+
+        fn call(request: serde_json::Value) -> serde_json::Value {
+            let body = handle_json(&Wire, request.to_string().as_bytes()).unwrap();
+            serde_json::from_str(&body).unwrap()
+        }
+
+        #[test]
+        fn dispatcher_uses_the_wire_names() {
+            let answer = call(json!({"jsonrpc": "2.0", "id": 1, "method": "service.start",
+                "params": {"name": "web", "dryRun": true}}));
+            assert_eq!(
+                answer,
+                json!({"jsonrpc": "2.0", "id": 1,
+                    "result": {"name": "web", "state": "stopped", "userId": "u1"}})
+            );
+            let answer = call(
+                json!({"jsonrpc": "2.0", "id": 2, "method": "service.list_page",
+                "params": {"pageSize": 5, "pageToken": "t"}}),
+            );
+            assert_eq!(answer["result"], json!({"items": [], "nextPageToken": "t"}));
+            let answer = call(json!({"jsonrpc": "2.0", "id": 3, "method": "stream_currentLogs"}));
+            assert_eq!(answer["result"], json!(["all"]));
+            let answer = call(json!({"jsonrpc": "2.0", "id": 4, "method": "getUserById",
+                "params": {"userId": "u7"}}));
+            assert_eq!(answer["result"]["userId"], json!("u7"));
+            let answer = call(json!({"jsonrpc": "2.0", "id": 5, "method": "getUserById",
+                "params": {"userId": "nobody"}}));
+            assert_eq!(answer["error"]["code"], json!(1004));
+            let answer = call(json!({"jsonrpc": "2.0", "id": 6, "method": "system.shutdown"}));
+            assert_eq!(answer, json!({"jsonrpc": "2.0", "id": 6, "result": null}));
+            // The identifiers are not the wire names.
+            let answer = call(json!({"jsonrpc": "2.0", "id": 7, "method": "service_start",
+                "params": {"name": "web"}}));
+            assert_eq!(answer["error"]["code"], json!(-32601));
+            let answer = call(json!({"jsonrpc": "2.0", "id": 8, "method": "getUserById",
+                "params": {"user_id": "u7"}}));
+            assert_eq!(answer["error"]["code"], json!(-32602));
+        }
+
+        #[test]
+        fn fields_travel_under_their_wire_names() {
+            let mut s = status("a", "u");
+            s.x_trace = Some("t".to_string());
+            s.http_proxy = Some("p".to_string());
+            s.restart_count = Some(2);
+            let wire = serde_json::to_value(&s).unwrap();
+            assert_eq!(
+                wire,
+                json!({"name": "a", "state": "running", "userId": "u",
+                    "restartCount": 2, "x-trace": "t", "HTTPProxy": "p"})
+            );
+            assert_eq!(serde_json::from_value::<ServiceStatus>(wire).unwrap(), s);
         }
     }
 }

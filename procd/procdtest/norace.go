@@ -1,0 +1,5 @@
+//go:build !race
+
+package procdtest
+
+const raceEnabled = false
