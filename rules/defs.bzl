@@ -14,6 +14,7 @@ load(
     _oschema_generate = "oschema_generate",
     _oschema_generated_files = "oschema_generated_files",
     _oschema_update = "oschema_update",
+    _oschema_update_all = "oschema_update_all",
 )
 load("//rules/private:library.bzl", _oschema_library = "oschema_library")
 load(
@@ -36,3 +37,4 @@ oschema_generated_files = _oschema_generated_files
 oschema_library = _oschema_library
 oschema_toolchain = _oschema_toolchain
 oschema_update = _oschema_update
+oschema_update_all = _oschema_update_all

@@ -42,14 +42,19 @@ type Config struct {
 	// Enabled is false under "# gazelle:oschema disabled": Gazelle then
 	// neither creates nor updates nor deletes oschema targets there.
 	Enabled bool
-	// Artifacts, when non-nil, becomes the artifacts attribute of new
-	// oschema_clients targets (and of existing ones that have none).
-	Artifacts []string
+	// Artifacts is the artifacts attribute of the oschema_clients target
+	// Gazelle maintains, when ArtifactsSet (a "# gazelle:oschema_artifacts"
+	// directive applies here); nil then means the rule's default (no
+	// attribute). Without a directive the attribute is the user's.
+	Artifacts    []string
+	ArtifactsSet bool
 	// LibraryNaming and ClientsNaming are target name templates.
 	LibraryNaming string
 	ClientsNaming string
-	// Writeback false writes writeback = False on oschema_clients.
-	Writeback bool
+	// Writeback false writes writeback = False on oschema_clients. Like
+	// Artifacts, Gazelle owns the attribute only when WritebackSet.
+	Writeback    bool
+	WritebackSet bool
 	// GoLibrary is true under "# gazelle:oschema_go_library on": each
 	// schema with a service also gets an oschema_go_library.
 	GoLibrary bool
@@ -161,7 +166,7 @@ func applyDirective(oc *Config, key, value string) error {
 		if err != nil {
 			return fmt.Errorf("invalid gazelle:%s value %q: %v", key, value, err)
 		}
-		oc.Artifacts = list
+		oc.Artifacts, oc.ArtifactsSet = list, true
 	case libraryNamingDirective, clientsNamingDirective:
 		if err := checkNaming(value); err != nil {
 			return fmt.Errorf("invalid gazelle:%s value %q: %v", key, value, err)
@@ -183,9 +188,9 @@ func applyDirective(oc *Config, key, value string) error {
 	case writebackDirective:
 		switch value {
 		case "true":
-			oc.Writeback = true
+			oc.Writeback, oc.WritebackSet = true, true
 		case "false":
-			oc.Writeback = false
+			oc.Writeback, oc.WritebackSet = false, true
 		default:
 			return fmt.Errorf("invalid gazelle:%s value %q: want true or false", key, value)
 		}
@@ -193,8 +198,12 @@ func applyDirective(oc *Config, key, value string) error {
 	return nil
 }
 
-// parseArtifacts parses "python,js": known names, no duplicates, order
-// kept. An empty value returns nil, which restores the rule's default.
+// parseArtifacts parses "python,js": known names, order kept, a name
+// listed twice counted once, and "all" anywhere in the list standing for
+// every artifact, so the result is ["all"]. That is what the CLI's
+// -artifacts (generator/artifacts.Select) and the rule's artifacts
+// attribute make of the same list (TestArtifactListsAgree). An empty
+// value returns nil, which restores the rule's default.
 func parseArtifacts(value string) ([]string, error) {
 	if value == "" {
 		return nil, nil
@@ -209,11 +218,13 @@ func parseArtifacts(value string) ([]string, error) {
 		if !isKnownArtifact(a) {
 			return nil, fmt.Errorf("unknown artifact %q; choose from %s", a, strings.Join(knownArtifacts, ", "))
 		}
-		if seen[a] {
-			return nil, fmt.Errorf("artifact %q listed twice", a)
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
 		}
-		seen[a] = true
-		out = append(out, a)
+	}
+	if seen["all"] {
+		return []string{"all"}, nil
 	}
 	return out, nil
 }

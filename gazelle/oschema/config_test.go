@@ -1,6 +1,7 @@
 package oschema
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,5 +53,38 @@ func TestCleanImport(t *testing.T) {
 	for _, bad := range []string{"", "/abs", "..", "../up", "a/../../up", `a\b`} {
 		_, msg := cleanImport(bad)
 		assert.NotEmpty(t, msg, bad)
+	}
+}
+
+// An artifact list means the same in the directive, the CLI and the rule:
+// a set of names, "all" anywhere standing for every artifact, a name listed
+// twice counted once. The directive writes what it means (["all"] for
+// "all,go"), and the CLI (generator/artifacts.Select) selects the same
+// artifacts from that as from the list itself. The rule's side is
+// //rules/tests:all_and_more_test and :twice_test.
+func TestArtifactListsAgree(t *testing.T) {
+	names := func(as []artifacts.Artifact) []string {
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Name)
+		}
+		return out
+	}
+	for in, want := range map[string][]string{
+		"all,go":         {"all"},
+		"go,all":         {"all"},
+		"all":            {"all"},
+		"python,python":  {"python"},
+		"js,python,js":   {"js", "python"},
+		"rust_types, go": {"rust_types", "go"},
+	} {
+		got, err := parseArtifacts(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+		fromList, err := artifacts.Select(in)
+		require.NoError(t, err, in)
+		fromDirective, err := artifacts.Select(strings.Join(got, ","))
+		require.NoError(t, err, in)
+		assert.Equal(t, names(fromList), names(fromDirective), "%q: the CLI selects the same from the list and from what the directive wrote", in)
 	}
 }

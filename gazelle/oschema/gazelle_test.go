@@ -63,6 +63,7 @@ func runGolden(t *testing.T, caseDir string) {
 	var inputs []fileSpec
 	wants := map[string]string{} // dir -> BUILD.want content
 	logWant := ""
+	var args []string // extra Gazelle flags, from arguments.txt
 	err := filepath.Walk(caseDir, func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {
 			return err
@@ -83,6 +84,8 @@ func runGolden(t *testing.T, caseDir string) {
 			wants[filepath.Dir(rel)] = string(content)
 		case "log.want":
 			logWant = string(content)
+		case "arguments.txt":
+			args = strings.Fields(string(content))
 		default:
 			inputs = append(inputs, fileSpec{Path: rel, Content: string(content)})
 		}
@@ -92,7 +95,7 @@ func runGolden(t *testing.T, caseDir string) {
 	inputs = append(inputs, fileSpec{Path: "WORKSPACE", Content: ""})
 	root := createFiles(t, inputs)
 
-	logs := runGazelle(t, root)
+	logs := runGazelle(t, root, args...)
 	builds := readBuildFiles(t, root)
 	if os.Getenv("UPDATE_GOLDEN") == "1" {
 		updateGolden(t, caseDir, builds, logs)
@@ -115,7 +118,7 @@ func runGolden(t *testing.T, caseDir string) {
 	checkLog(t, logWant, logs)
 
 	// Idempotence: the output is a fixed point of Gazelle.
-	runGazelle(t, root)
+	runGazelle(t, root, args...)
 	assert.Equal(t, builds, readBuildFiles(t, root), "second run changed BUILD files")
 }
 
@@ -146,8 +149,9 @@ func checkLog(t *testing.T, want, got string) {
 	}
 }
 
-// runGazelle runs the update in root and returns what it logged.
-func runGazelle(t *testing.T, root string) string {
+// runGazelle runs the update in root, with Gazelle's flags args, and
+// returns what it logged.
+func runGazelle(t *testing.T, root string, args ...string) string {
 	t.Helper()
 	var buf bytes.Buffer
 	flags, out := log.Flags(), log.Writer()
@@ -155,7 +159,7 @@ func runGazelle(t *testing.T, root string) string {
 	log.SetOutput(&buf)
 	defer func() { log.SetFlags(flags); log.SetOutput(out) }()
 	langs := []language.Language{oschema.NewLanguage()}
-	require.NoError(t, update.Run(langs, []string{"-repo_root", root}))
+	require.NoError(t, update.Run(langs, append([]string{"-repo_root", root}, args...)))
 	return strings.Replace(buf.String(), root+string(filepath.Separator), "", -1)
 }
 

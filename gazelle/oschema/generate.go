@@ -11,6 +11,7 @@ import (
 	"github.com/bazelbuild/bazel-gazelle/config"
 	"github.com/bazelbuild/bazel-gazelle/language"
 	"github.com/bazelbuild/bazel-gazelle/rule"
+	bzl "github.com/bazelbuild/buildtools/build"
 )
 
 const (
@@ -23,6 +24,9 @@ const (
 	// goLangName is the name of Gazelle's Go language, whose imports
 	// CrossResolve answers.
 	goLangName = "go"
+	// existingDepsKey is the private attribute of a generated
+	// oschema_library holding the deps the existing rule had.
+	existingDepsKey = "_oschema_existing_deps"
 )
 
 func (*oschemaLang) GenerateRules(args language.GenerateArgs) language.GenerateResult {
@@ -100,6 +104,13 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 	lib := rule.NewRule(libraryKind, libName)
 	lib.SetAttr("srcs", srcs)
 	lib.SetAttr("visibility", []string{"//visibility:public"})
+	for _, r := range libs {
+		if r.Name() == libName {
+			// Resolve sees only this new rule; it keeps an existing dep
+			// the index cannot confirm or deny (see ResolveDepsKeeping).
+			lib.SetPrivateAttr(existingDepsKey, r.AttrStrings("deps"))
+		}
+	}
 
 	imports, serves := readImports(dir, rel, srcs)
 	var empty []*rule.Rule
@@ -122,11 +133,35 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 
 	cl := rule.NewRule(clientsKind, clientsName)
 	cl.SetAttr("schema", ":"+libName)
-	if oc.Artifacts != nil {
-		cl.SetAttr("artifacts", oc.Artifacts)
+	var oldCl *rule.Rule
+	for _, r := range clients {
+		if r.Name() == clientsName {
+			oldCl = r
+		}
 	}
-	if !oc.Writeback {
-		cl.SetAttr("writeback", false)
+	// artifacts and writeback are mergeable: a directive that applies here
+	// sets them (or removes them, for the rule's default); without one the
+	// existing value is carried over, so the merger keeps it.
+	if oc.ArtifactsSet {
+		if oc.Artifacts != nil {
+			cl.SetAttr("artifacts", oc.Artifacts)
+		}
+	} else if oldCl != nil && oldCl.Attr("artifacts") != nil {
+		cl.SetAttr("artifacts", oldCl.Attr("artifacts"))
+	}
+	writeback := oc.Writeback
+	if oc.WritebackSet {
+		if !oc.Writeback {
+			cl.SetAttr("writeback", false)
+		}
+	} else if oldCl != nil && oldCl.Attr("writeback") != nil {
+		cl.SetAttr("writeback", oldCl.Attr("writeback"))
+		if id, ok := oldCl.Attr("writeback").(*bzl.Ident); ok && id.Name == "False" {
+			writeback = false
+		}
+	}
+	if !writeback {
+		// no write-back: no drift test, so no generated/ package to read
 	} else if isPackageOnDisk(c, filepath.Join(dir, clientsGeneratedDir(clients, clientsName))) {
 		// generated/ is a Bazel package: the drift test takes its files
 		// from the oschema_generated_files target there (written below,

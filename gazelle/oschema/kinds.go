@@ -12,11 +12,14 @@ const (
 )
 
 // oschemaKinds tells Gazelle's merger what it owns in each rule. Gazelle
-// rewrites mergeable attributes and leaves every other attribute as the
-// user wrote it (it only adds one that is missing), so artifacts, service,
-// writeback and generated_dir of oschema_clients stay user-editable.
-// generated_package is a fact about the tree (does generated/ hold a BUILD
-// file or .go files?), so Gazelle owns it. oschema_generated_files has no
+// rewrites mergeable attributes (unless marked "# keep") and leaves every
+// other attribute as the user wrote it (it only adds one that is missing),
+// so service and generated_dir of oschema_clients stay user-editable.
+// artifacts and writeback follow the oschema_artifacts / oschema_writeback
+// directives, so a changed directive reaches existing targets; where no
+// such directive applies, GenerateForDir copies the existing value, which
+// leaves them the user's. generated_package is a fact about the tree (does
+// generated/ hold a BUILD file or .go files?), so Gazelle owns it. oschema_generated_files has no
 // attributes to own; Gazelle adds it and never deletes it (NonEmptyAttrs
 // nil). The importpath of oschema_go_library is only added when missing.
 var oschemaKinds = map[string]rule.KindInfo{
@@ -28,7 +31,7 @@ var oschemaKinds = map[string]rule.KindInfo{
 	},
 	clientsKind: {
 		NonEmptyAttrs:  map[string]bool{"schema": true},
-		MergeableAttrs: map[string]bool{"schema": true, "generated_package": true},
+		MergeableAttrs: map[string]bool{"schema": true, "generated_package": true, "artifacts": true, "writeback": true},
 	},
 	generatedFilesKind: {
 		MatchAny: true,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log"
 	"sort"
+	"strings"
 
 	"github.com/bazelbuild/bazel-gazelle/config"
 	"github.com/bazelbuild/bazel-gazelle/label"
@@ -53,7 +54,8 @@ func (*oschemaLang) Resolve(c *config.Config, ix *resolve.RuleIndex, rc *repo.Re
 	if !ok || r.Kind() != libraryKind {
 		return
 	}
-	deps, errs := ResolveDeps(c, ix, imps, from)
+	existing, _ := r.PrivateAttr(existingDepsKey).([]string)
+	deps, errs := ResolveDepsKeeping(c, ix, imps, from, existing)
 	for _, err := range errs {
 		log.Print(err)
 	}
@@ -64,17 +66,34 @@ func (*oschemaLang) Resolve(c *config.Config, ix *resolve.RuleIndex, rc *repo.Re
 }
 
 // ResolveDeps turns import paths into sorted, distinct dep labels relative
-// to from. "# gazelle:resolve oschema <import> <label>" wins over the
-// index. Imports nothing provides are returned as errors and left out.
+// to from. It is ResolveDepsKeeping with no existing deps.
 func ResolveDeps(c *config.Config, ix *resolve.RuleIndex, imports []string, from label.Label) ([]string, []error) {
+	return ResolveDepsKeeping(c, ix, imports, from, nil)
+}
+
+// ResolveDepsKeeping turns import paths into sorted, distinct dep labels
+// relative to from; existing are the rule's current deps. No import is
+// ever dropped:
+//
+//   - "# gazelle:resolve oschema <import> <label>" wins over everything;
+//   - else the index: the one oschema_library of the import's directory;
+//   - two or more libraries providing the import are an error naming them
+//     (an existing dep that is one of them stays, so nothing is lost);
+//   - nothing in the index (the directory has no library yet, or indexing
+//     is off with -index=false): an existing dep in the import's package
+//     stays (a library renamed by hand), else the conventional label
+//     //<import>:<library naming>, as Gazelle's language/proto falls back.
+//     With indexing on either is logged as a warning.
+//
+// The returned errors are what Resolve logs.
+func ResolveDepsKeeping(c *config.Config, ix *resolve.RuleIndex, imports []string, from label.Label, existing []string) ([]string, []error) {
 	seen := map[string]bool{}
 	var deps []string
 	var errs []error
 	for _, imp := range imports {
-		l, err := resolveImport(c, ix, imp, from)
+		l, err := resolveImport(c, ix, imp, from, existing)
 		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
 		if l == label.NoLabel {
 			continue
@@ -89,29 +108,66 @@ func ResolveDeps(c *config.Config, ix *resolve.RuleIndex, imports []string, from
 	return deps, errs
 }
 
-// resolveImport returns label.NoLabel with no error for an import of the
-// rule itself.
-func resolveImport(c *config.Config, ix *resolve.RuleIndex, imp string, from label.Label) (label.Label, error) {
+// resolveImport returns the dep for imp, and an error to log (possibly
+// with a label still to use). It returns label.NoLabel with no error for
+// an import of the rule itself.
+func resolveImport(c *config.Config, ix *resolve.RuleIndex, imp string, from label.Label, existing []string) (label.Label, error) {
 	spec := resolve.ImportSpec{Lang: languageName, Imp: imp}
 	if l, ok := resolve.FindRuleWithOverride(c, spec, languageName); ok {
 		return l, nil
 	}
-	if ix == nil {
-		return label.NoLabel, fmt.Errorf("%s: no oschema_library provides import %q (indexing is off; add # gazelle:resolve oschema %s <label>)", from, imp, imp)
+	var res []resolve.FindResult
+	if ix != nil && c.IndexLibraries {
+		res = ix.FindRulesByImportWithConfig(c, spec, languageName)
 	}
-	res := ix.FindRulesByImportWithConfig(c, spec, languageName)
 	switch {
-	case len(res) == 0:
-		return label.NoLabel, fmt.Errorf("%s: no oschema_library provides import %q; is there a schema in that directory, or does it need # gazelle:resolve oschema %s <label>?", from, imp, imp)
 	case len(res) > 1:
 		var ls []string
 		for _, r := range res {
 			ls = append(ls, r.Label.String())
 		}
 		sort.Strings(ls)
-		return label.NoLabel, fmt.Errorf("%s: import %q is provided by several rules %v; pick one with # gazelle:resolve oschema %s <label>", from, imp, ls, imp)
-	case res[0].IsSelfImport(from):
-		return label.NoLabel, nil
+		err := fmt.Errorf("%s: import %q is provided by several oschema_library rules (%s); keep one, or pick one with # gazelle:resolve oschema %s <label>", from, imp, strings.Join(ls, " and "), imp)
+		for _, d := range existing {
+			for _, r := range res {
+				if l, perr := label.Parse(d); perr == nil && l.Abs(from.Repo, from.Pkg).Equal(r.Label) {
+					return r.Label, err
+				}
+			}
+		}
+		return label.NoLabel, err
+	case len(res) == 1:
+		if res[0].IsSelfImport(from) {
+			return label.NoLabel, nil
+		}
+		return res[0].Label, nil
 	}
-	return res[0].Label, nil
+	l, how := existingDepIn(existing, imp, from), "keeping the existing dep"
+	if l == label.NoLabel {
+		l, how = label.New("", imp, expandNaming(getConfig(c).LibraryNaming, imp)), "using the conventional label"
+		if l.Equal(from) {
+			return label.NoLabel, nil
+		}
+	}
+	if ix != nil && c.IndexLibraries {
+		return l, fmt.Errorf("%s: warning: no oschema_library provides import %q; %s %s (is there a schema in that directory, or does it need # gazelle:resolve oschema %s <label>?)", from, imp, how, l.Rel(from.Repo, from.Pkg), imp)
+	}
+	return l, nil
+}
+
+// existingDepIn finds, among the rule's current deps, one in this
+// repository's package imp: what the user (or an earlier indexed run)
+// chose for the import when the index cannot tell.
+func existingDepIn(existing []string, imp string, from label.Label) label.Label {
+	for _, d := range existing {
+		l, err := label.Parse(d)
+		if err != nil {
+			continue
+		}
+		l = l.Abs(from.Repo, from.Pkg)
+		if l.Repo == from.Repo && l.Pkg == imp && !l.Relative {
+			return l
+		}
+	}
+	return label.NoLabel
 }

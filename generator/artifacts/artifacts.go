@@ -68,6 +68,9 @@ func Select(list string) ([]Artifact, error) {
 	chosen := map[string]bool{}
 	for _, n := range want {
 		n = strings.TrimSpace(n)
+		if n == "" {
+			return nil, fmt.Errorf("empty artifact name in %q: separate artifacts with single commas, like python,js", list)
+		}
 		if n == "all" {
 			for _, a := range All {
 				chosen[a.Name] = true

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lhumina-code/rules_oschema/generator/model"
 )
@@ -217,5 +218,32 @@ func SourceLine(src []byte, n int) string {
 	for end < len(src) && src[end] != '\n' {
 		end++
 	}
-	return strings.TrimRight(string(src[start:end]), "\r")
+	if n == 1 {
+		start += len(bom(src))
+	}
+	return printable(strings.TrimRight(string(src[start:end]), "\r"))
+}
+
+// bom returns the UTF-8 byte order mark src starts with, or nothing.
+func bom(src []byte) []byte {
+	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
+		return src[:3]
+	}
+	return nil
+}
+
+// printable replaces each byte of line that is not UTF-8 and each NUL by
+// U+FFFD, one for one, so the caret still lines up.
+func printable(line string) string {
+	if utf8.ValidString(line) && strings.IndexByte(line, 0) < 0 {
+		return line
+	}
+	var b strings.Builder
+	for _, r := range line {
+		if r == 0 {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

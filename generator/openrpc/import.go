@@ -10,6 +10,7 @@ import (
 
 	"github.com/lhumina-code/rules_oschema/generator/model"
 	"github.com/lhumina-code/rules_oschema/generator/names"
+	"github.com/lhumina-code/rules_oschema/generator/syntax"
 )
 
 // Import reads an OpenRPC 1.0 to 1.3 document into a model with one
@@ -62,6 +63,7 @@ type importer struct {
 	declOrder map[*model.Decl]int // component index, or -1 for derived decls
 	derived   []*model.Decl       // derived decls in creation order
 	cdBusy    map[string]bool     // content descriptors being resolved
+	depth     int                 // list elements and map values around the schema being converted
 }
 
 func (im *importer) run() (*model.Schema, error) {
@@ -142,8 +144,13 @@ func supportedVersion(v string) bool {
 }
 
 // serviceName turns a free-text info.title into a PascalCase service name:
-// "Zinit JSON-RPC API" -> "ZinitJsonRpcApi".
+// "Zinit JSON-RPC API" -> "ZinitJsonRpcApi". A title that is a service name
+// already is kept as it is ("AA", not "Aa"), so that the name an export
+// writes imports as itself.
 func serviceName(title string) string {
+	if isPascal(title) {
+		return title
+	}
 	clean := strings.Map(func(r rune) rune {
 		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			return r
@@ -155,6 +162,20 @@ func serviceName(title string) string {
 		name = "Service" + name
 	}
 	return name
+}
+
+// isPascal reports whether s is a valid service name: [A-Z][A-Za-z0-9]*.
+func isPascal(s string) bool {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // validIdent reports whether a converted name is usable as an identifier
@@ -260,7 +281,10 @@ func (im *importer) resolveComponent(key, refPtr string) (*model.TypeRef, bool, 
 		return nil, false, errAt(refPtr, "%s refers to itself without a record in between (an infinite type)", c.ptr)
 	}
 	c.state = 1
+	depth := im.depth
+	im.depth = 0 // a component is a decl of its own: its nesting starts anew
 	t, nullable, err := im.convert(c.schema, c.ptr, c.name, c, false)
+	im.depth = depth
 	if err != nil {
 		return nil, false, err
 	}
@@ -520,6 +544,11 @@ func (im *importer) convert(s *value, ptr, hint string, comp *component, outerNu
 
 // element converts a list element or map value, which cannot be null.
 func (im *importer) element(s *value, ptr, hint string) (*model.TypeRef, error) {
+	if im.depth >= syntax.MaxTypeDepth {
+		return nil, errAt(ptr, "type nested too deeply: more than %d levels of arrays and maps (declare a component schema for the inner type)", syntax.MaxTypeDepth)
+	}
+	im.depth++
+	defer func() { im.depth-- }()
 	t, nullable, err := im.convert(s, ptr, hint, nil, false)
 	if err != nil {
 		return nil, err
@@ -747,6 +776,11 @@ func compact(v *value) string {
 }
 
 func (im *importer) record(s *value, ptr, hint string, comp *component, nullable bool) (*model.Decl, error) {
+	// An inline record becomes a decl of its own: its fields' nesting
+	// starts anew.
+	depth := im.depth
+	im.depth = 0
+	defer func() { im.depth = depth }()
 	props := s.get("properties")
 	if props == nil {
 		props = newObject()

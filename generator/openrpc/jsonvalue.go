@@ -136,7 +136,7 @@ func writeString(b *bytes.Buffer, s string) {
 func parseJSON(data []byte) (*value, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	v, err := parseValue(dec, "#")
+	v, err := parseValue(dec, &pointer{seg: "#"}, 0)
 	if err != nil {
 		return nil, positioned(data, dec, err)
 	}
@@ -193,7 +193,36 @@ func positioned(data []byte, dec *json.Decoder, err error) error {
 	return fmt.Errorf("%d:%d: invalid JSON: %s", line, col, msg)
 }
 
-func parseValue(dec *json.Decoder, ptr string) (*value, error) {
+// MaxJSONDepth is how deeply arrays and objects may nest in an imported
+// document: enough for every type oschema can express (syntax.MaxTypeDepth
+// levels of lists and maps, each an object with "items" or
+// "additionalProperties", inside a document's own nesting), and small
+// enough that decoding a hostile document stays cheap.
+const MaxJSONDepth = 128
+
+// pointer is a JSON pointer built as a chain of segments: only an error
+// turns it into a string, so deep documents cost no quadratic copies.
+type pointer struct {
+	parent *pointer
+	seg    string // escaped
+}
+
+func (p *pointer) String() string {
+	var segs []string
+	for q := p; q != nil; q = q.parent {
+		segs = append(segs, q.seg)
+	}
+	var b strings.Builder
+	for i := len(segs) - 1; i >= 0; i-- {
+		b.WriteString(segs[i])
+		if i > 0 {
+			b.WriteByte('/')
+		}
+	}
+	return b.String()
+}
+
+func parseValue(dec *json.Decoder, ptr *pointer, depth int) (*value, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -208,11 +237,14 @@ func parseValue(dec *json.Decoder, ptr string) (*value, error) {
 	case string:
 		return jsonString(t), nil
 	case json.Delim:
+		if depth >= MaxJSONDepth {
+			return nil, errAt(ptr.String(), "nested too deeply: more than %d levels of arrays and objects", MaxJSONDepth)
+		}
 		switch t {
 		case '[':
 			arr := newArray()
 			for dec.More() {
-				e, err := parseValue(dec, fmt.Sprintf("%s/%d", ptr, len(arr.arr)))
+				e, err := parseValue(dec, &pointer{ptr, fmt.Sprint(len(arr.arr))}, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -224,6 +256,7 @@ func parseValue(dec *json.Decoder, ptr string) (*value, error) {
 			return arr, nil
 		case '{':
 			obj := newObject()
+			var seen map[string]bool // past a few keys, duplicates are found by map
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
@@ -233,10 +266,25 @@ func parseValue(dec *json.Decoder, ptr string) (*value, error) {
 				if !ok {
 					return nil, &syntaxError{dec.InputOffset(), "object key is not a string"}
 				}
-				if obj.get(k) != nil {
-					return nil, errAt(ptr, "duplicate key %q", k)
+				dup := false
+				if seen != nil {
+					dup = seen[k]
+				} else {
+					dup = obj.get(k) != nil
+					if len(obj.keys) >= 16 {
+						seen = make(map[string]bool, 2*len(obj.keys))
+						for _, key := range obj.keys {
+							seen[key] = true
+						}
+					}
 				}
-				e, err := parseValue(dec, ptr+"/"+escapePointer(k))
+				if dup {
+					return nil, errAt(ptr.String(), "duplicate key %q", k)
+				}
+				if seen != nil {
+					seen[k] = true
+				}
+				e, err := parseValue(dec, &pointer{ptr, escapePointer(k)}, depth+1)
 				if err != nil {
 					return nil, err
 				}

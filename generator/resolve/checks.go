@@ -16,6 +16,9 @@ func (l *loader) checkPascal(pos model.Pos, what, name string) bool {
 	if pascalRE.MatchString(name) {
 		return true
 	}
+	if nonASCIILetter(name) {
+		return false // the parser reported the letter already
+	}
 	hint := what + " names are PascalCase"
 	if fix := names.Pascal(name); pascalRE.MatchString(fix) {
 		hint += ": use " + fix
@@ -28,6 +31,9 @@ func (l *loader) checkPascal(pos model.Pos, what, name string) bool {
 func (l *loader) checkSnake(pos model.Pos, what, name string) bool {
 	if snakeRE.MatchString(name) {
 		return true
+	}
+	if nonASCIILetter(name) {
+		return false // the parser reported the letter already
 	}
 	hint := what + " names are snake_case"
 	if fix := names.Snake(name); snakeRE.MatchString(fix) {
@@ -47,6 +53,8 @@ func (l *loader) checkMemberName(pos model.Pos, what, name string, quoted bool) 
 	switch {
 	case quoted:
 		ok = l.checkQuoted(pos, what, name)
+	case nonASCIILetter(name):
+		ok = false // the parser reported the letter already
 	case method && strings.Contains(name, "."):
 		ok = syntax.IsBareMethodName(name)
 		if !ok {
@@ -266,7 +274,11 @@ func (l *loader) checkEnum(d *model.Decl) {
 			} else if p != "" {
 				msg += fmt.Sprintf(" (it would be %q)", p)
 			}
-			l.rep.Errorf(v.Pos, "enum values start with a letter and use letters, digits, and _ - . or space between words", "%s", msg)
+			hint := "enum values start with a letter and use letters, digits, and _ - . or space between words"
+			if nonASCIILetter(v.Value) {
+				hint = "enum values become identifiers of every target language, which take ASCII letters only (a-z, A-Z): write the value in ASCII"
+			}
+			l.rep.Errorf(v.Pos, hint, "%s", msg)
 			continue
 		}
 		items = append(items, named{name: v.Value, pos: v.Pos, what: "enum value"})
@@ -402,4 +414,14 @@ func cyclePath(d *model.Decl, in map[*model.Decl]bool, edges func(*model.Decl) [
 		}
 	}
 	return d.Name
+}
+
+// nonASCIILetter reports whether s has a letter outside ASCII (ü, ë, ...).
+func nonASCIILetter(s string) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII && unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,7 @@
 package resolve
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -111,9 +112,9 @@ func (l *loader) loadUnit(dir string, files []string, root bool, at model.Pos) *
 	defer func() { l.stack = l.stack[:len(l.stack)-1] }()
 
 	for _, p := range paths {
-		src, err := fs.ReadFile(l.fsys, p)
+		src, err := ReadFile(l.fsys, p)
 		if err != nil {
-			l.rep.Errorf(at, "", "reading %s: %v", p, err)
+			l.rep.Errorf(at, "", "%v", err)
 			continue
 		}
 		l.rep.AddFile(p, src)
@@ -182,10 +183,21 @@ func (l *loader) listFiles(dir string, files []string) ([]string, error) {
 	if files == nil {
 		entries, err := fs.ReadDir(l.fsys, dir)
 		if err != nil {
-			return nil, fmt.Errorf("schema directory %q not found", dir)
+			switch {
+			case errors.Is(err, fs.ErrPermission):
+				return nil, fmt.Errorf("schema directory %q cannot be read: permission denied", dir)
+			case errors.Is(err, fs.ErrNotExist):
+				return nil, fmt.Errorf("schema directory %q not found", dir)
+			}
+			if st, serr := fs.Stat(l.fsys, dir); serr == nil && !st.IsDir() {
+				return nil, fmt.Errorf("schema directory %q is not a directory", dir)
+			}
+			return nil, fmt.Errorf("schema directory %q cannot be read: %v", dir, unwrapPath(err))
 		}
 		for _, e := range entries {
-			if !e.IsDir() && strings.HasSuffix(e.Name(), Ext) {
+			// Everything named *.oschema is read: ReadFile reports a
+			// directory, FIFO or device so named instead of skipping it.
+			if strings.HasSuffix(e.Name(), Ext) {
 				out = append(out, path.Join(dir, e.Name()))
 			}
 		}
@@ -386,6 +398,16 @@ func (l *loader) rootSid(d *model.Decl) {
 	}
 	sid := &model.Field{Name: "sid", Doc: "Identifies the stored object.", Type: model.Scalar(model.KindStr)}
 	d.Fields = append([]*model.Field{sid}, d.Fields...)
+}
+
+// unwrapPath drops the operation and path of a *fs.PathError (the message
+// names the path already).
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func posString(p model.Pos) string {

@@ -1,8 +1,10 @@
 package syntax
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/lhumina-code/rules_oschema/generator/model"
@@ -83,6 +85,33 @@ func lex(path string, src []byte) ([]token, []lexError) {
 	line, col := 1, 1
 	i := 0
 	pos := func() model.Pos { return model.Pos{File: path, Line: line, Col: col} }
+	// A UTF-8 byte order mark at the start is skipped (editors hide it);
+	// positions on line 1 count from after it.
+	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
+		i = 3
+	}
+	// checkText reports the first byte of seg (a comment or string starting
+	// at position p) that is not valid UTF-8, and the first NUL, at the byte.
+	checkText := func(what string, p model.Pos, seg []byte) {
+		badUTF8, nul := false, false
+		col := p.Col
+		for k := 0; k < len(seg); {
+			r, size := utf8.DecodeRune(seg[k:])
+			switch {
+			case r == utf8.RuneError && size <= 1 && !badUTF8:
+				badUTF8 = true
+				errs = append(errs, lexError{pos: model.Pos{File: p.File, Line: p.Line, Col: col},
+					msg:  fmt.Sprintf("%s is not valid UTF-8: byte 0x%02x", what, seg[k]),
+					hint: "schema files are UTF-8: save the file as UTF-8, or remove the byte"})
+			case r == 0 && !nul:
+				nul = true
+				errs = append(errs, lexError{pos: model.Pos{File: p.File, Line: p.Line, Col: col},
+					msg: fmt.Sprintf("NUL byte in %s", what), hint: "remove it"})
+			}
+			k += size
+			col++
+		}
+	}
 	// adv moves past n bytes that contain no newline.
 	adv := func(n int) {
 		col += utf8.RuneCount(src[i : i+n])
@@ -105,16 +134,42 @@ func lex(path string, src []byte) ([]token, []lexError) {
 				j++
 			}
 			raw := strings.TrimRight(string(src[i:j]), "\r")
+			if !utf8.ValidString(raw) || strings.IndexByte(raw, 0) >= 0 {
+				checkText("comment", p, src[i:j])
+				raw = sanitize(raw)
+			}
 			toks = append(toks, token{kind: tComment, text: raw[1:], pos: p, raw: raw})
 			adv(j - i)
-		case isLetter(c):
+		case isLetter(c) || startsNonASCIILetter(src[i:]):
 			// A name; dots join names into one dotted name (service.start),
 			// which only a method may have: the parser says so elsewhere.
+			// Letters outside ASCII are taken into the name and reported
+			// at the first of them, so the error points at it and the
+			// parser sees one name ("Rëc"), not "R" and junk.
 			j := i
-			for j < len(src) && (isLetter(src[j]) || isDigit(src[j]) || src[j] == '.') {
-				j++
+			bad := -1
+			for j < len(src) {
+				if isLetter(src[j]) || isDigit(src[j]) || src[j] == '.' {
+					j++
+					continue
+				}
+				if r, size := utf8.DecodeRune(src[j:]); r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsMark(r)) {
+					if bad < 0 {
+						bad = j
+					}
+					j += size
+					continue
+				}
+				break
 			}
 			s := string(src[i:j])
+			if bad >= 0 {
+				r, _ := utf8.DecodeRune(src[bad:])
+				ep := p
+				ep.Col += utf8.RuneCount(src[i:bad])
+				errs = append(errs, lexError{pos: ep, msg: fmt.Sprintf("name %q has the non-ASCII letter %q: names are ASCII letters, digits and _", s, string(r)),
+					hint: "names become identifiers of every target language: write the name with ASCII letters (a-z, A-Z)"})
+			}
 			toks = append(toks, token{kind: tIdent, text: s, pos: p, raw: s})
 			adv(j - i)
 		case isDigit(c) || (c == '-' && i+1 < len(src) && isDigit(src[i+1])):
@@ -160,9 +215,9 @@ func lex(path string, src []byte) ([]token, []lexError) {
 				errs = append(errs, lexError{pos: p, msg: "string not terminated", hint: `close it with " on the same line`})
 			}
 			s := b.String()
-			if !utf8.ValidString(s) {
-				errs = append(errs, lexError{pos: p, msg: "string is not valid UTF-8"})
-				s = strings.ToValidUTF8(s, "\uFFFD")
+			if !utf8.Valid(src[i:j]) || strings.IndexByte(s, 0) >= 0 {
+				checkText("string", p, src[i:j])
+				s = sanitize(s)
 			}
 			toks = append(toks, token{kind: tString, text: s, pos: p, raw: string(src[i:j])})
 			adv(j - i)
@@ -214,6 +269,31 @@ func lex(path string, src []byte) ([]token, []lexError) {
 	}
 	toks = append(toks, token{kind: tEOF, pos: pos()})
 	return toks, errs
+}
+
+// sanitize replaces each byte that is not UTF-8 and each NUL by U+FFFD
+// (after an error is reported), so no output ever carries them.
+func sanitize(s string) string {
+	var b strings.Builder
+	for k := 0; k < len(s); {
+		r, size := utf8.DecodeRuneInString(s[k:])
+		if r == 0 || (r == utf8.RuneError && size <= 1) {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[k : k+size])
+		}
+		k += size
+	}
+	return b.String()
+}
+
+// startsNonASCIILetter reports whether b starts with a letter outside ASCII.
+func startsNonASCIILetter(b []byte) bool {
+	if len(b) == 0 || b[0] < utf8.RuneSelf {
+		return false
+	}
+	r, _ := utf8.DecodeRune(b)
+	return unicode.IsLetter(r)
 }
 
 func isLetter(c byte) bool { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }

@@ -247,6 +247,17 @@ func (p *parser) parseTop(lead []Trivia) Node {
 	case t.kind == tIdent && p.peekAt(1).kind == tAssign:
 		p.sawDecl = true
 		return p.parseDecl(lead)
+	case t.kind == tIdent && (p.peekAt(1).kind == tString || p.peekAt(1).kind == tIdent) && nearKeyword(t.text, "import") && !nearKeyword(t.text, "service"):
+		// improt "x": report the typo, then read it as the import it is.
+		p.report(t.pos, `write import "`+p.peekAt(1).text+`"`, "unknown keyword %q; did you mean import?", t.text)
+		p.parseImport(lead)
+		return nil // not loaded: its errors would follow from the typo
+	case t.kind == tIdent && p.peekAt(1).kind == tIdent && nearKeyword(t.text, "service"):
+		// servce S {: report the typo, then read the block as a service
+		// (no follow-on errors about its "}").
+		p.report(t.pos, "write service "+p.peekAt(1).text+" {", "unknown keyword %q; did you mean service?", t.text)
+		p.sawDecl = true
+		return p.parseService(lead)
 	case t.kind == tIdent && (p.peekAt(1).kind == tLBrace || p.peekAt(1).kind == tString):
 		p.fail(p.peekAt(1).pos, "write "+t.text+" = "+p.peekAt(1).raw+"...", "expected \"=\" after %s", t.text)
 	case t.kind == tRBrace:
@@ -430,8 +441,20 @@ func (m *Method) written() string {
 
 const typeHint = "a type is str, bool, i32, i64, u32, u64, f32, f64, otime, bytes, any, [T], {str: T} or a declared name"
 
-func (p *parser) parseType() *Type {
+// MaxTypeDepth is how deeply list and map types may nest ([[str]] is 2):
+// every target language compiles this much (Rust's and Python's limits
+// are near 64 and 200), and it keeps the cost of a type linear.
+const MaxTypeDepth = 32
+
+func (p *parser) parseType() *Type { return p.parseTypeAt(0) }
+
+// parseTypeAt parses a type inside depth enclosing list or map types.
+func (p *parser) parseTypeAt(depth int) *Type {
 	t := p.peek()
+	if (t.kind == tLBrack || t.kind == tLBrace) && depth >= MaxTypeDepth {
+		p.fail(t.pos, "name the inner type: declare a record for it",
+			"type nested too deeply: more than %d levels of [...] and {str: ...}", MaxTypeDepth)
+	}
 	switch t.kind {
 	case tIdent:
 		p.plain(t, "a type", "only method names may be dotted; a type is a declared name such as Step (imported declarations are used without a prefix) or one of str, bool, i32, i64, u32, u64, f32, f64, otime, bytes, any")
@@ -439,17 +462,17 @@ func (p *parser) parseType() *Type {
 		return &Type{Pos: t.pos, Kind: TypeName, Name: t.text}
 	case tLBrack:
 		p.next()
-		elem := p.parseType()
+		elem := p.parseTypeAt(depth + 1)
 		p.expect(tRBrack, "\"]\" to close the list type")
 		return &Type{Pos: t.pos, Kind: TypeList, Elem: elem}
 	case tLBrace:
 		p.next()
-		key := p.parseType()
+		key := p.parseTypeAt(depth + 1)
 		if c := p.peek(); c.kind != tColon {
 			p.fail(c.pos, "a map type is {str: T}", "expected \":\" in map type, found %s", c.describe())
 		}
 		p.next()
-		elem := p.parseType()
+		elem := p.parseTypeAt(depth + 1)
 		p.expect(tRBrace, "\"}\" to close the map type")
 		return &Type{Pos: t.pos, Kind: TypeMap, Key: key, Elem: elem}
 	}
@@ -653,4 +676,44 @@ func trimBlank(ts []Trivia) []Trivia {
 		ts = ts[:len(ts)-1]
 	}
 	return ts
+}
+
+// nearKeyword reports whether word is a misspelling of kw: not kw itself,
+// at most two edits away (a swap of neighbours counts as one).
+func nearKeyword(word, kw string) bool {
+	if word == kw || len(word) < 3 || len(word) > len(kw)+2 || len(word)+2 < len(kw) {
+		return false
+	}
+	a, b := word, kw
+	// Optimal string alignment distance.
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := d[i-1][j] + 1
+			if x := d[i][j-1] + 1; x < v {
+				v = x
+			}
+			if x := d[i-1][j-1] + cost; x < v {
+				v = x
+			}
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				if x := d[i-2][j-2] + 1; x < v {
+					v = x
+				}
+			}
+			d[i][j] = v
+		}
+	}
+	return d[len(a)][len(b)] <= 2
 }

@@ -71,10 +71,14 @@ func TestServiceLifecycle(t *testing.T) {
 		assert.Equal(t, "running", list[0]["state"])
 	}
 
-	out = ok(t, s, "status", "web")
+	// The daemon may report the job running a moment before its pid.
+	jobLine := regexp.MustCompile(`(?m)^j-\S+\s+web\.main\s+running\s+\d+\s+1\s+-`)
+	require.Eventually(t, func() bool {
+		out = ok(t, s, "status", "web")
+		return jobLine.MatchString(out)
+	}, 10*time.Second, 50*time.Millisecond)
 	assert.Regexp(t, `(?m)^State:\s+running$`, out)
 	assert.Regexp(t, `(?m)^JOB\s+ACTION\s+PHASE\s+PID\s+ATTEMPT\s+EXIT\s+NEXT ATTEMPT\s+ERROR$`, out)
-	assert.Regexp(t, `(?m)^j-\S+\s+web\.main\s+running\s+\d+\s+1\s+-`, out)
 
 	require.Eventually(t, func() bool {
 		return logLine.MatchString(ok(t, s, "logs", "web"))

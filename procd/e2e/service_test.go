@@ -286,7 +286,8 @@ func TestRestartAlwaysBacksOffWithGrowingDelays(t *testing.T) {
 		if want > 400*time.Millisecond {
 			want = 400 * time.Millisecond
 		}
-		lo, hi := want*9/10-5*time.Millisecond, want*11/10+5*time.Millisecond
+		// Upper slack: the store writes between the two timestamps.
+		lo, hi := want*9/10-5*time.Millisecond, want*11/10+50*time.Millisecond
 		assert.True(t, dl >= lo && dl <= hi, "after attempt %d: delay %s, want %s ±10%%", n, dl, want)
 	}
 	st, err := c.ServiceStop(ctxT(t, 10*time.Second), heroproc.ServiceStopInput{Name: "crashy"})
@@ -364,7 +365,7 @@ func TestWantedStateSurvivesDaemonRestart(t *testing.T) {
 	downBefore := svcStatus(t, c, "down")
 
 	require.NoError(t, d.Stop(20*time.Second))
-	assert.Empty(t, d.Marked(), "SIGTERM must stop every job")
+	assertNoneMarked(t, d)
 	d.Restart()
 	c = d.Client()
 

@@ -98,9 +98,7 @@ func TestStopLeavesNoProcessOfTheTree(t *testing.T) {
 			r, err := c.RunGet(ctxT(t, 5*time.Second), heroproc.RunGetInput{ID: runID})
 			require.NoError(t, err)
 			jobID := r.Jobs[0].ID
-			t.Logf("started")
 			out := waitJobLine(t, c, runID, jobID, "listening", 10*time.Second)
-			t.Logf("listening")
 			waitJobLine(t, c, runID, jobID, "ready", 5*time.Second)
 			pids := map[string]int{}
 			for _, l := range out {
@@ -125,7 +123,6 @@ func TestStopLeavesNoProcessOfTheTree(t *testing.T) {
 			time.Sleep(200 * time.Millisecond)
 			assert.Empty(t, zombieKids(map[int]bool{shimPid: true, d.Pid: true}), "zombies while the job runs")
 
-			t.Logf("stopping")
 			t0 := time.Now()
 			if via == "job.stop" {
 				j, err = c.JobStop(ctxT(t, 15*time.Second), heroproc.JobStopInput{ID: jobID})
@@ -150,7 +147,6 @@ func TestStopLeavesNoProcessOfTheTree(t *testing.T) {
 				}
 				return true
 			})
-			t.Logf("reaped")
 			l, err := net.Listen("tcp", addr)
 			require.NoError(t, err, "the port is still held after the stop")
 			l.Close()
@@ -234,7 +230,7 @@ func TestShutdownStopsServicesInReverseDependencyOrder(t *testing.T) {
 	t0 := time.Now()
 	require.NoError(t, d.Stop(20*time.Second))
 	assert.True(t, time.Since(t0) < 10*time.Second, "shutdown took %s", time.Since(t0))
-	assert.Empty(t, d.Marked(), "processes left after an orderly shutdown")
+	assertNoneMarked(t, d)
 	_, err = os.Stat(d.Socket)
 	assert.True(t, os.IsNotExist(err), "socket file left: %v", err)
 	assert.NotContains(t, d.Output(), "panic")

@@ -46,23 +46,34 @@ func Binary(t testing.TB) string {
 		return p
 	}
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "procdtest-bin")
-		if err != nil {
+		// One directory per user, the binary replaced by an atomic rename:
+		// nothing accumulates, and packages testing in parallel each run a
+		// whole binary.
+		dir := filepath.Join(os.TempDir(), fmt.Sprintf("procdtest-%d", os.Getuid()))
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			buildErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "hero_procd")
+		name := "hero_procd"
+		if raceEnabled {
+			name += "-race"
+		}
+		binPath = filepath.Join(dir, name)
+		tmp := fmt.Sprintf("%s.%d.tmp", binPath, os.Getpid())
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Join(filepath.Dir(file), "..", "..")
-		args := []string{"build", "-o", binPath}
+		args := []string{"build", "-o", tmp}
 		if raceEnabled {
 			args = append(args, "-race")
 		}
 		cmd := exec.Command("go", append(args, "./procd/cmd/hero_procd")...)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
+			os.Remove(tmp)
 			buildErr = fmt.Errorf("building hero_procd: %v\n%s", err, out)
+			return
 		}
+		buildErr = os.Rename(tmp, binPath)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)

@@ -735,10 +735,32 @@ func (s *Supervisor) Shutdown(ctx context.Context, detach bool) {
 	if detach {
 		return
 	}
-	for _, name := range s.stopOrderLocked() {
-		sv := s.services[name]
-		if r := s.runs[sv.runID]; r != nil && !runTerminal(r.r.Phase) {
-			_ = s.stopRunLocked(ctx, r)
+	// Level by level: first the services nothing depends on, all at once,
+	// then those only they depended on, and so on.
+	for _, level := range s.stopLevelsLocked() {
+		var runs []*run
+		for _, name := range level {
+			sv := s.services[name]
+			if r := s.runs[sv.runID]; r != nil && !runTerminal(r.r.Phase) {
+				r.cancelled = true
+				for _, id := range r.jobIDs {
+					if j := s.jobs[id]; j != nil && !jobTerminal(j.j.Phase) {
+						s.stopJobLocked(j)
+					}
+				}
+				runs = append(runs, r)
+			}
+		}
+		_ = s.waitLocked(ctx, func() bool {
+			for _, r := range runs {
+				if !s.runDoneLocked(r)() {
+					return false
+				}
+			}
+			return true
+		})
+		for _, r := range runs {
+			s.scheduleRunLocked(r)
 			r.r.Error = ptr(errDaemonShutdown)
 			if err := s.persistRunLocked(r); err != nil {
 				s.log.Printf("storing run %s: %v", r.r.ID, err)
@@ -755,27 +777,39 @@ func (s *Supervisor) Shutdown(ctx context.Context, detach bool) {
 	}
 }
 
-// stopOrderLocked lists services so that each comes before the services
-// it depends on.
-func (s *Supervisor) stopOrderLocked() []string {
-	var order []string
-	seen := map[string]bool{}
-	var visit func(n string)
-	visit = func(n string) {
-		if seen[n] || s.services[n] == nil {
-			return
+// stopLevelsLocked groups the services for an orderly stop: a service
+// is in a later level than every service that depends on it.
+func (s *Supervisor) stopLevelsLocked() [][]string {
+	depth := map[string]int{}
+	var visit func(n string, seen map[string]bool) int
+	visit = func(n string, seen map[string]bool) int {
+		if d, ok := depth[n]; ok {
+			return d
+		}
+		if seen[n] {
+			return 0 // a cycle (refused at put; be safe)
 		}
 		seen[n] = true
-		for _, d := range s.services[n].spec.DependsOn {
-			visit(d)
+		d := 0
+		for _, sv := range s.sortedServicesLocked() {
+			for _, dep := range sv.spec.DependsOn {
+				if dep == n {
+					if v := visit(sv.spec.Name, seen) + 1; v > d {
+						d = v
+					}
+				}
+			}
 		}
-		order = append(order, n)
+		depth[n] = d
+		return d
 	}
+	var levels [][]string
 	for _, sv := range s.sortedServicesLocked() {
-		visit(sv.spec.Name)
+		d := visit(sv.spec.Name, map[string]bool{})
+		for len(levels) <= d {
+			levels = append(levels, nil)
+		}
+		levels[d] = append(levels[d], sv.spec.Name)
 	}
-	for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
-		order[i], order[j] = order[j], order[i]
-	}
-	return order
+	return levels
 }

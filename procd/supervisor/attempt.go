@@ -75,14 +75,40 @@ func (s *Supervisor) startAttemptLocked(j *job) {
 		StopSignal: int(sig), StopGrace: shim.Duration(durMs(spec.StopGraceMs, 10*time.Second)),
 		Masks: masks,
 	}
-	pid, start, err := s.spawnShim(cfg)
-	if err != nil {
-		fail(fmt.Errorf("starting its helper: %w", err))
-		return
-	}
-	j.shimPid, j.shimStart, j.attemptDir, j.offset, j.statusSeen = pid, start, dir, 0, false
+	// The helper is forked outside the lock (a fork of the daemon's binary
+	// takes milliseconds; a run of 200 actions must not stall the API).
+	// Until it is known, the job is "spawning": ingestion leaves it alone
+	// and a stop is delivered once the helper exists.
+	j.shimPid, j.shimStart, j.attemptDir, j.offset, j.statusSeen = 0, 0, dir, 0, false
+	j.spawning = true
 	s.persistJobQuietLocked(j)
-	s.startHealthLocked(j)
+	id, attempt := j.j.ID, j.j.Attempt
+	go func() {
+		pid, start, err := s.spawnShim(cfg)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		j := s.jobs[id]
+		if j == nil || j.j.Attempt != attempt || !j.spawning {
+			if err == nil {
+				_ = signalShim(pid, start) // its job is gone: stop it
+			}
+			return
+		}
+		j.spawning = false
+		if err != nil {
+			removeAttempt(dir)
+			j.attemptDir = ""
+			s.endAttemptLocked(j, &shim.Status{Reason: shim.ReasonSpawn, Error: "starting its helper: " + err.Error(), LastSeq: j.p.NextSeq - 1}, "")
+			return
+		}
+		j.shimPid, j.shimStart = pid, start
+		s.persistJobQuietLocked(j)
+		if j.p.StopRequested {
+			_ = signalShim(pid, start)
+		} else {
+			s.startHealthLocked(j)
+		}
+	}()
 }
 
 // spawnShim starts `hero_procd shim` in a session of its own (so neither
@@ -121,6 +147,17 @@ func (s *Supervisor) spawnShim(cfg shim.Config) (int, uint64, error) {
 		<-exited
 		s.wake()
 	}()
+	// Learn the job's pid as soon as the helper has started it, rather
+	// than at the next tick (bounded: 100 polls, 2 ms apart).
+	go func(started string) {
+		for i := 0; i < 100; i++ {
+			if _, err := os.Stat(started); err == nil {
+				s.wake()
+				return
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}(paths.Started())
 	start, _ := procinfo.StartTime(p.Pid)
 	if werr != nil {
 		_ = p.Kill()
@@ -254,7 +291,7 @@ func (s *Supervisor) ingestOnce() {
 	s.mu.Lock()
 	var work []*pending
 	for _, j := range s.jobs {
-		if j.attemptDir == "" || (j.j.Phase != heroproc.JobPhaseRunning && j.j.Phase != heroproc.JobPhaseStopping) {
+		if j.attemptDir == "" || j.spawning || (j.j.Phase != heroproc.JobPhaseRunning && j.j.Phase != heroproc.JobPhaseStopping) {
 			continue
 		}
 		src := j.j.Action

@@ -414,7 +414,7 @@ func (s *Supervisor) stopJobLocked(j *job) {
 		j.p.StopRequested = true
 		j.j.Phase = heroproc.JobPhaseStopping
 		s.persistJobQuietLocked(j)
-		if !signalShim(j.shimPid, j.shimStart) {
+		if !j.spawning && !signalShim(j.shimPid, j.shimStart) {
 			s.log.Printf("job %s: its helper %d is gone; waiting for its status", j.j.ID, j.shimPid)
 		}
 	case heroproc.JobPhaseStopping:

@@ -98,6 +98,7 @@ type job struct {
 	attemptDir string
 	offset     int64
 	statusSeen bool
+	spawning   bool // its helper is being started (outside the lock)
 	timer      *time.Timer
 	health     context.CancelFunc
 }
@@ -172,7 +173,9 @@ func (s *Supervisor) Recover() error {
 		s.runs[r.ID] = &run{r: r, cancelled: r.Phase == heroproc.RunPhaseCancelled}
 		s.runOrder = append(s.runOrder, r.ID)
 	}
+	recs := make(map[string]store.JobRecord, len(jobs))
 	for _, rec := range jobs {
+		recs[rec.Job.ID] = rec
 		r := s.runs[rec.Job.RunID]
 		if r == nil {
 			continue
@@ -194,12 +197,7 @@ func (s *Supervisor) Recover() error {
 	for _, j := range s.jobs {
 		switch j.j.Phase {
 		case heroproc.JobPhaseRunning, heroproc.JobPhaseStopping:
-			rec := jobs[0]
-			for _, r := range jobs {
-				if r.Job.ID == j.j.ID {
-					rec = r
-				}
-			}
+			rec := recs[j.j.ID]
 			j.shimPid, j.shimStart = rec.ShimPid, rec.ShimStart
 			if j.attemptDir == "" {
 				s.endAttemptLocked(j, nil, "the daemon stopped before the job's helper started")

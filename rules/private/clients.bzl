@@ -23,23 +23,29 @@ ALL_ARTIFACTS = DEFAULT_ARTIFACTS + ["go"]
 def expand_artifacts(artifacts):
     """The artifact list with "all" expanded, checked; fails on a bad list.
 
+    The list means what the CLI's `-artifacts` and Gazelle's
+    `oschema_artifacts` make of it: a set of names, "all" anywhere standing
+    for every artifact (so ["all", "go"] is ["all"]), a name listed twice
+    counted once.
+
     Args:
-      artifacts: list of artifact names, or ["all"].
+      artifacts: list of artifact names, possibly with "all".
 
     Returns:
-      The artifacts, in the order given ("all": the CLI's order).
+      The artifacts, distinct, in the order given ("all": the CLI's order).
     """
-    if "all" in artifacts:
-        # As the CLI's `-artifacts all` (and Gazelle's oschema_artifacts).
-        if len(artifacts) > 1:
-            fail("artifacts: \"all\" stands alone; got %s" % artifacts)
-        artifacts = ALL_ARTIFACTS
-    unknown = [a for a in artifacts if a not in ARTIFACTS]
+    unknown = [a for a in artifacts if a != "all" and a not in ARTIFACTS]
     if unknown:
         fail("unknown artifact(s) %s; choose from %s or \"all\"" % (unknown, sorted(ARTIFACTS.keys())))
     if not artifacts:
         fail("artifacts is empty; leave it out for the default %s" % DEFAULT_ARTIFACTS)
-    return artifacts
+    if "all" in artifacts:
+        return ALL_ARTIFACTS
+    out = []
+    for a in artifacts:
+        if a not in out:
+            out.append(a)
+    return out
 
 def check_out_names(out_names):
     """Fails unless every key of out_names is a generated file's default name.
@@ -52,6 +58,9 @@ def check_out_names(out_names):
         if name not in known_names:
             fail("out_names: %r is not a generated file name; names are %s" % (name, sorted(known_names)))
 
+def _basename(f):
+    return f.basename
+
 def _oschema_generate_impl(ctx):
     info = ctx.attr.schema[OschemaInfo]
     generator = ctx.toolchains[TOOLCHAIN_TYPE].oschema.generator
@@ -59,16 +68,27 @@ def _oschema_generate_impl(ctx):
     artifacts = expand_artifacts(ctx.attr.artifacts)
     check_out_names(ctx.attr.out_names)
 
+    # A schema of an external repository is staged under external/<repo>/,
+    # but is named by its import path (its directory in its own repository)
+    # as a build there names it: in the generated files' header, so
+    # committed copies do not change with Bazel's external directory layout,
+    # and in diagnostics. The CLI reads it through -import IMPORT_PATH=DIR,
+    # as it reads imported schemas.
+    external = info.import_path != "" and info.import_path != info.dir
     args = ctx.actions.args()
     args.add("generate")
-    args.add("-srcs", ",".join([f.path for f in info.srcs.to_list()]))
+    if external:
+        args.add_joined("-srcs", info.srcs, join_with = ",", map_each = _basename)
+        args.add("-import", "%s=%s" % (info.import_path, info.dir))
+    else:
+        args.add_joined("-srcs", info.srcs, join_with = ",")
     args.add_all(info.transitive_imports, before_each = "-import")
     args.add("-import-hint", str(ctx.attr.schema.label))
     if ctx.attr.service:
         args.add("-service", ctx.attr.service)
     if ctx.attr.go_package:
         args.add("-go-package", ctx.attr.go_package)
-    args.add("-artifacts", ",".join(artifacts))
+    args.add_joined("-artifacts", artifacts, join_with = ",")
 
     outputs = []
     groups = {}
@@ -76,11 +96,11 @@ def _oschema_generate_impl(ctx):
         files = []
         for default_name in ARTIFACTS[artifact]:
             out = ctx.actions.declare_file("%s/%s" % (ctx.label.name, ctx.attr.out_names.get(default_name, default_name)))
-            args.add("-o", "%s=%s" % (default_name, out.path))
+            args.add("-o", out, format = default_name + "=%s")
             files.append(out)
         groups[artifact] = depset(files)
         outputs.extend(files)
-    args.add(info.dir)
+    args.add(info.import_path if external else info.dir)
 
     ctx.actions.run(
         executable = generator,
@@ -88,10 +108,11 @@ def _oschema_generate_impl(ctx):
         inputs = info.transitive_srcs,
         outputs = outputs,
         mnemonic = "OschemaGenerate",
-        progress_message = "Generating %s for %s" % (", ".join(artifacts), ctx.attr.schema.label),
+        progress_message = "Generating %s of %s from %s" % (",".join(artifacts), ctx.label, ctx.attr.schema.label),
     )
     return [
-        DefaultInfo(files = depset(outputs)),
+        # runfiles: as a data dependency (e.g. of a test) the files are there.
+        DefaultInfo(files = depset(outputs), runfiles = ctx.runfiles(files = outputs)),
         OutputGroupInfo(**groups),
         OschemaGeneratedInfo(
             files = groups,
@@ -112,7 +133,7 @@ client. Files land in `bazel-bin/<package>/<name>/`. Provides
     attrs = {
         "artifacts": attr.string_list(
             default = DEFAULT_ARTIFACTS,
-            doc = "Which artifacts to generate: any of %s, or [\"all\"]." % sorted(ARTIFACTS.keys()),
+            doc = "Which artifacts to generate: any of %s; \"all\" anywhere means every one (as in the CLI's -artifacts, so [\"all\", \"go\"] is [\"all\"]); a name listed twice counts once." % sorted(ARTIFACTS.keys()),
         ),
         "go_package": attr.string(doc = "Package clause of api.go; default: the schema name without underscores."),
         "out_names": attr.string_dict(
@@ -172,10 +193,19 @@ def _oschema_update_impl(ctx):
     ])
     script = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(script, "\n".join(lines) + "\n", is_executable = True)
-    return [DefaultInfo(
-        executable = script,
-        runfiles = ctx.runfiles(files = ctx.files.generated),
-    )]
+    return [
+        DefaultInfo(
+            executable = script,
+            runfiles = ctx.runfiles(files = ctx.files.generated),
+        ),
+        _OschemaUpdateInfo(dest = (pkg + "/" if pkg else "") + ctx.attr.generated_dir),
+    ]
+
+# Marks oschema_update targets, so that oschema_update_all takes nothing else.
+_OschemaUpdateInfo = provider(
+    doc = "An oschema_update target: bazel run it to write generated files into the source tree.",
+    fields = {"dest": "workspace-relative directory it writes"},
+)
 
 oschema_update = rule(
     implementation = _oschema_update_impl,
@@ -286,6 +316,8 @@ def oschema_clients(
         writeback = True,
         generated_dir = "generated",
         generated_package = False,
+        visibility = None,
+        tags = None,
         **kwargs):
     """Every artifact of a service, plus write-back and a drift test.
 
@@ -298,7 +330,7 @@ def oschema_clients(
       name: target name, conventionally "clients".
       schema: the oschema_library.
       service: the service, when the schema has several.
-      artifacts: subset of artifacts, or ["all"]; default: the five of the ecosystem.
+      artifacts: subset of artifacts, "all" meaning every one (as in the CLI); default: the five of the ecosystem.
       out_names: {default file name: new name}.
       go_package: package clause of api.go.
       writeback: False to create neither name.update nor name.drift_test.
@@ -310,8 +342,14 @@ def oschema_clients(
         `//<package>/<generated_dir>:oschema_files`, which `oschema_generated_files()`
         in that BUILD file declares. Gazelle's oschema extension writes both
         when generated/ holds a BUILD file or .go files.
-      **kwargs: passed to every target (visibility, tags, ...).
+      visibility: of the generated files and the drift test; the `.update`
+        target is public, so that an oschema_update_all anywhere can run it.
+      tags: given to all three targets (e.g. ["manual"]).
+      **kwargs: `size`, `timeout`, `flaky`, `shard_count`, `local` go to the
+        drift test only; anything else (testonly, features, deprecation,
+        target_compatible_with, ...) to all three targets.
     """
+    test_kwargs = {k: kwargs.pop(k) for k in _TEST_ONLY_ATTRS if k in kwargs}
     oschema_generate(
         name = name,
         schema = schema,
@@ -319,9 +357,13 @@ def oschema_clients(
         artifacts = artifacts if artifacts != None else DEFAULT_ARTIFACTS,
         out_names = out_names or {},
         go_package = go_package,
+        visibility = visibility,
+        tags = tags,
         **kwargs
     )
     if not writeback:
+        if test_kwargs:
+            fail("%s: %s apply to the drift test, and writeback = False creates none" % (name, sorted(test_kwargs.keys())))
         return
     if generated_package:
         pkg = native.package_name()
@@ -333,8 +375,12 @@ def oschema_clients(
         name = name + ".update",
         generated = ":" + name,
         generated_dir = generated_dir,
+        visibility = ["//visibility:public"],
+        tags = tags,
         **kwargs
     )
+    drift_kwargs = dict(kwargs)
+    drift_kwargs.update(test_kwargs)
     oschema_drift_test(
         name = name + ".drift_test",
         generated = ":" + name,
@@ -342,8 +388,14 @@ def oschema_clients(
         generated_package = generated_package,
         committed = committed,
         update_target = "//%s:%s.update" % (native.package_name(), name),
-        **kwargs
+        visibility = visibility,
+        tags = tags,
+        **drift_kwargs
     )
+
+# Attributes only test rules have: oschema_clients gives them to the drift
+# test alone (oschema_generate and oschema_update would reject them).
+_TEST_ONLY_ATTRS = ["size", "timeout", "flaky", "shard_count", "local"]
 
 # The target oschema_generated_files declares by default; oschema_clients
 # with generated_package = True takes the committed files from it.
@@ -368,5 +420,77 @@ def oschema_generated_files(name = GENERATED_FILES_NAME, visibility = None, **kw
         name = name,
         srcs = native.glob(["*"], exclude = ["BUILD", "BUILD.bazel"], allow_empty = True),
         visibility = visibility or ["//visibility:public"],
+        **kwargs
+    )
+
+def _oschema_update_all_impl(ctx):
+    lines = [
+        "#!/usr/bin/env bash",
+        "# Runs every oschema_update listed in %s, in order." % ctx.label,
+        "set -euo pipefail",
+        "runfiles=\"$PWD\"",
+        ": \"${BUILD_WORKSPACE_DIRECTORY:?run this with bazel run %s}\"" % ctx.label,
+    ]
+    runfiles = ctx.runfiles()
+    for t in ctx.attr.updates:
+        exe = t[DefaultInfo].files_to_run.executable
+
+        # Each updater reads its files relative to its working directory, the
+        # runfiles root, which holds the merged runfiles of all of them.
+        lines.append("echo %s" % _shell_quote("%s -> %s" % (t.label, t[_OschemaUpdateInfo].dest)))
+        lines.append("(cd \"$runfiles\" && \"$runfiles\"/%s)" % _shell_quote(exe.short_path))
+        runfiles = runfiles.merge(ctx.runfiles(files = [exe]))
+        runfiles = runfiles.merge(t[DefaultInfo].default_runfiles)
+    lines.append("echo %s" % _shell_quote("updated %d service(s)" % len(ctx.attr.updates)))
+    script = ctx.actions.declare_file(ctx.label.name + ".sh")
+    ctx.actions.write(script, "\n".join(lines) + "\n", is_executable = True)
+    return [DefaultInfo(executable = script, runfiles = runfiles)]
+
+_oschema_update_all = rule(
+    implementation = _oschema_update_all_impl,
+    doc = "Runs several oschema_update targets in one `bazel run`; see oschema_update_all.",
+    attrs = {
+        "updates": attr.label_list(
+            providers = [_OschemaUpdateInfo],
+            doc = "The oschema_update targets (`<clients>.update`), run in this order.",
+        ),
+    },
+    executable = True,
+)
+
+def _update_label(target):
+    """The `.update` target of an oschema_clients label (or the label itself)."""
+    if target.endswith(".update"):
+        return target
+    if ":" in target:
+        return target + ".update"
+
+    # "//a/b" names //a/b:b.
+    return "%s:%s.update" % (target, target.rsplit("/", 1)[-1])
+
+def oschema_update_all(name, targets, **kwargs):
+    """One `bazel run` that refreshes the committed files of several services.
+
+    Like aspect's write_source_files aggregating its targets:
+
+        oschema_update_all(
+            name = "update_generated",
+            targets = ["//svc:clients", "//other:clients"],
+        )
+
+    then `bazel run //:update_generated` runs `//svc:clients.update` and
+    `//other:clients.update` in turn (each writes its generated/ and removes
+    its stale files). A target with `writeback = False` has no `.update` and
+    cannot be listed.
+
+    Args:
+      name: target name.
+      targets: oschema_clients labels (their `.update` is run), or the
+        `.update` labels themselves.
+      **kwargs: passed to the target (visibility, tags, ...).
+    """
+    _oschema_update_all(
+        name = name,
+        updates = [_update_label(t) for t in targets],
         **kwargs
     )

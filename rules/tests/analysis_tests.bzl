@@ -1,7 +1,7 @@
 """Analysis tests of the rules: declared outputs, subsets, output groups, errors."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
-load("//rules:defs.bzl", "OschemaGeneratedInfo", "OschemaInfo", "oschema_generate", "oschema_library")
+load("//rules:defs.bzl", "OschemaGeneratedInfo", "OschemaInfo", "oschema_clients", "oschema_generate", "oschema_library", "oschema_update_all")
 
 def _basenames(files):
     return sorted([f.basename for f in files])
@@ -26,6 +26,13 @@ def _default_outputs_test_impl(ctx):
     asserts.true(env, "rules/tests/fixture/base=rules/tests/fixture/base" in argv, str(argv))
     inputs = _basenames(actions[0].inputs.to_list())
     asserts.true(env, "00_base.oschema" in inputs, "transitive schema files are inputs")
+
+    # Sources joined by Args (add_joined), outputs passed as Files.
+    srcs_at = argv.index("-srcs")
+    asserts.equals(env, "rules/tests/fixture/app/00_app.oschema", argv[srcs_at + 1])
+    outs = {f.basename: f.path for f in target[DefaultInfo].files.to_list()}
+    asserts.true(env, "openrpc.json=" + outs["openrpc.json"] in argv, str(argv))
+    asserts.equals(env, "rust_types,rust_server,openrpc,js,python", argv[argv.index("-artifacts") + 1])
     return analysistest.end(env)
 
 default_outputs_test = analysistest.make(_default_outputs_test_impl)
@@ -89,6 +96,63 @@ generated_info_test = analysistest.make(
         "service": attr.string(),
     },
 )
+
+def _update_all_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    target = analysistest.target_under_test(env)
+    runfiles = [f.short_path for f in target[DefaultInfo].default_runfiles.files.to_list()]
+
+    # Both updaters and the files each of them installs.
+    for want in [
+        "rules/tests/fixture/gopkg/clients.update.sh",
+        "rules/tests/fixture/gopkg/clients/api.go",
+        "rules/tests/fixture/gopkg/clients/openrpc.json",
+        "rules/tests/fixture/drift/clients.update.sh",
+        "rules/tests/fixture/drift/clients/openrpc.json",
+    ]:
+        asserts.true(env, want in runfiles, "%s not in the runfiles %s" % (want, runfiles))
+    return analysistest.end(env)
+
+update_all_test = analysistest.make(_update_all_test_impl)
+
+def _kwargs_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    asserts.equals(env, ctx.attr.want, ctx.attr.got)
+    return analysistest.end(env)
+
+# got: what native.existing_rule saw of the macro's targets at loading time.
+kwargs_test = analysistest.make(
+    _kwargs_test_impl,
+    attrs = {
+        "got": attr.string_dict(),
+        "want": attr.string_dict(),
+    },
+)
+
+def _rule_facts(name, keys):
+    r = native.existing_rule(name)
+    if not r:
+        return {name: "missing"}
+    out = {}
+    for k in keys:
+        v = r.get(k)
+        if type(v) in ("list", "tuple"):
+            v = ",".join([str(x) for x in v])
+        out["%s %s" % (name, k)] = str(v)
+    return out
+
+def _external_args_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    argv = [a for a in analysistest.target_actions(env) if a.mnemonic == "OschemaGenerate"][0].argv
+
+    # The schema is named by its import path and read through -import.
+    asserts.equals(env, "svc", argv[-1])
+    asserts.equals(env, "00_svc.oschema", argv[argv.index("-srcs") + 1])
+    asserts.true(env, "svc=external/oschema_test_ext/svc" in argv, str(argv))
+    asserts.true(env, "common=external/oschema_test_ext/common" in argv, str(argv))
+    return analysistest.end(env)
+
+external_args_test = analysistest.make(_external_args_test_impl)
 
 def _failure_test_impl(ctx):
     env = analysistest.begin(ctx)
@@ -172,13 +236,98 @@ def analysis_test_suite(name):
         artifacts = ["all", "go"],
         tags = ["manual"],
     )
-    failure_test(
-        name = "all_and_more_test",
-        target_under_test = ":gen_all_and_more",
-        message = "artifacts: \"all\" stands alone",
+
+    # ["all", "go"] is ["all"], as in the CLI (-artifacts all,go) and in
+    # Gazelle's oschema_artifacts; a name listed twice counts once.
+    all_artifacts_test(name = "all_and_more_test", target_under_test = ":gen_all_and_more")
+    oschema_generate(
+        name = "gen_twice",
+        schema = "//rules/tests/fixture/app:app_schema",
+        artifacts = ["python", "js", "python"],
+        out_names = {"client.py": "app_client.py"},
+        tags = ["manual"],
     )
+    subset_test(name = "twice_test", target_under_test = ":gen_twice")
 
     provider_test(name = "provider_test", target_under_test = "//rules/tests/fixture/app:app_schema")
+
+    # A schema of an external repository: named by its import path.
+    oschema_generate(
+        name = "gen_ext",
+        schema = "@oschema_test_ext//svc:svc_schema",
+        artifacts = ["python", "openrpc"],
+        tags = ["manual"],
+    )
+    external_args_test(name = "external_args_test", target_under_test = ":gen_ext")
+    native.sh_test(
+        name = "ext_header_test",
+        srcs = ["ext_header_test.sh"],
+        args = ["$(rootpaths :gen_ext)"],
+        data = [":gen_ext"],
+    )
+
+    # **kwargs split: size, timeout and flaky reach only the drift test (the
+    # generate and update rules would reject them); tags reach all three;
+    # visibility the generated files and the test, the updater is public.
+    oschema_clients(
+        name = "hygiene",
+        schema = "//rules/tests/fixture/app:app_schema",
+        artifacts = ["openrpc"],
+        size = "small",
+        timeout = "short",
+        flaky = True,
+        tags = ["manual", "oschema"],
+        visibility = ["//rules:__pkg__"],
+    )
+    got = {}
+    got.update(_rule_facts("hygiene", ["tags", "visibility"]))
+    got.update(_rule_facts("hygiene.update", ["tags", "visibility"]))
+    got.update(_rule_facts("hygiene.drift_test", ["tags", "visibility", "size", "timeout", "flaky"]))
+    kwargs_test(
+        name = "kwargs_test",
+        target_under_test = ":hygiene",
+        got = got,
+        want = {
+            "hygiene tags": "manual,oschema",
+            "hygiene visibility": "//rules:__pkg__",
+            "hygiene.drift_test flaky": "True",
+            "hygiene.drift_test size": "small",
+            "hygiene.drift_test tags": "manual,oschema",
+            "hygiene.drift_test timeout": "short",
+            "hygiene.drift_test visibility": "//rules:__pkg__",
+            "hygiene.update tags": "manual,oschema",
+            "hygiene.update visibility": "//visibility:public",
+        },
+    )
+
+    # One target running several services' updaters: an oschema_clients
+    # label stands for its .update, which may also be given directly.
+    oschema_update_all(
+        name = "update_all",
+        targets = [
+            "//rules/tests/fixture/gopkg:clients",
+            "//rules/tests/fixture/drift:clients.update",
+        ],
+        tags = ["manual"],
+    )
+    update_all_test(name = "update_all_test", target_under_test = ":update_all")
+
+    # Only oschema_update targets can be listed.
+    native.filegroup(
+        name = "not_an.update",
+        srcs = [],
+        tags = ["manual"],
+    )
+    oschema_update_all(
+        name = "update_all_not_an_updater",
+        targets = [":not_an.update"],
+        tags = ["manual"],
+    )
+    failure_test(
+        name = "update_all_not_an_updater_test",
+        target_under_test = ":update_all_not_an_updater",
+        message = "does not have mandatory providers",
+    )
 
     oschema_generate(
         name = "gen_unknown_artifact",
@@ -222,12 +371,18 @@ def analysis_test_suite(name):
             ":all_artifacts_test",
             ":bad_out_name_test",
             ":default_outputs_test",
+            ":ext_header_test",
+            ":external_args_test",
             ":generated_info_all_test",
             ":generated_info_service_test",
             ":generated_info_subset_test",
+            ":kwargs_test",
             ":provider_test",
             ":srcs_in_other_dir_test",
             ":subset_test",
+            ":twice_test",
             ":unknown_artifact_test",
+            ":update_all_not_an_updater_test",
+            ":update_all_test",
         ],
     )

@@ -33,7 +33,7 @@ func cmdFmt(args []string, stdout, stderr io.Writer) error {
 	}
 	failed := false
 	for _, path := range files {
-		src, err := os.ReadFile(path)
+		src, err := resolve.ReadOSFile(path)
 		if err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func cmdFmt(args []string, stdout, stderr io.Writer) error {
 			}
 		case *write:
 			if changed {
-				if err := writeAtomically(map[string][]byte{path: out}); err != nil {
+				if err := writeInPlace(path, out); err != nil {
 					return err
 				}
 			}
@@ -103,4 +103,19 @@ func expandSchemaPaths(args []string) ([]string, error) {
 		out = append(out, names...)
 	}
 	return out, nil
+}
+
+// writeInPlace replaces the content of the file at path, atomically: a
+// symlink is written through (the file it points to is replaced, the link
+// stays), and the file keeps its mode (a 0600 file stays private).
+func writeInPlace(path string, content []byte) error {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	st, err := os.Stat(real)
+	if err != nil {
+		return err
+	}
+	return writeFiles(map[string][]byte{real: content}, map[string]os.FileMode{real: st.Mode().Perm()})
 }

@@ -17,7 +17,7 @@ import (
 
 // sourceFlags registers the flags that say where a schema comes from.
 func sourceFlags(fs *flag.FlagSet) func() source {
-	root := fs.String("root", ".", "workspace root: SCHEMA and import paths are relative to it")
+	root := fs.String("root", "", "workspace root: SCHEMA and import paths are relative to it (default: the nearest directory up from the current one holding WORKSPACE, WORKSPACE.bazel or MODULE.bazel, else the current directory)")
 	srcs := fs.String("srcs", "", "comma-separated `files` of SCHEMA to read (default: every .oschema file in it); Bazel passes a target's srcs")
 	var imports multiFlag
 	fs.Var(&imports, "import", "`PATH=DIR`: a schema that may be imported as PATH, read from DIR (repeatable); when any is given, every other import is an error")
@@ -131,49 +131,132 @@ func generateFiles(s *model.Schema, svc *model.Service, chosen []artifacts.Artif
 
 // writeAtomically writes every file to a temporary name beside it and then
 // renames them all into place, so a failed run leaves no half-written file
-// and never replaces a good file with a bad one.
+// and never replaces a good file with a bad one. Every target is checked
+// (not a directory, its directory creatable, its temporary file written)
+// before the first rename; if a rename still fails, the files already
+// renamed are put back as they were. New files get mode 0644.
 func writeAtomically(files map[string][]byte) error {
-	var tmps []string
-	cleanup := func() {
-		for _, t := range tmps {
-			os.Remove(t)
-		}
+	return writeFiles(files, nil)
+}
+
+// rename is os.Rename; tests replace it to make a rename fail.
+var rename = os.Rename
+
+// writeFiles is writeAtomically with the mode of some files given (fmt -w
+// keeps a file's mode).
+func writeFiles(files map[string][]byte, modes map[string]os.FileMode) error {
+	type target struct {
+		path, tmp string
+		backup    string // a hard link to the previous file, "" if none
+		old       []byte // the previous content, when no hard link could be made
+		existed   bool
+		oldMode   os.FileMode
 	}
 	paths := sortedKeys(files)
-	staged := make([]string, len(paths))
-	for i, p := range paths {
+	targets := make([]*target, 0, len(paths))
+	cleanup := func() {
+		for _, t := range targets {
+			if t.tmp != "" {
+				os.Remove(t.tmp)
+			}
+			if t.backup != "" {
+				os.Remove(t.backup)
+			}
+		}
+	}
+	for _, p := range paths {
+		t := &target{path: p}
+		targets = append(targets, t)
+		if st, err := os.Lstat(p); err == nil {
+			if st.IsDir() {
+				cleanup()
+				return fmt.Errorf("writing %s: it is a directory; remove it or write the file elsewhere (nothing was written)", p)
+			}
+			t.existed, t.oldMode = true, st.Mode()
+		} else if !os.IsNotExist(err) {
+			cleanup()
+			return fmt.Errorf("writing %s: %w (nothing was written)", p, err)
+		}
 		dir := filepath.Dir(p)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			cleanup()
-			return fmt.Errorf("creating %s: %w", dir, err)
+			return fmt.Errorf("creating %s: %w (nothing was written)", dir, err)
 		}
 		f, err := os.CreateTemp(dir, "."+filepath.Base(p)+".tmp*")
 		if err != nil {
 			cleanup()
-			return fmt.Errorf("writing %s: %w", p, err)
+			return fmt.Errorf("writing %s: %w (nothing was written)", p, err)
 		}
-		tmps = append(tmps, f.Name())
+		t.tmp = f.Name()
 		_, werr := f.Write(files[p])
 		cerr := f.Close()
 		if werr == nil {
 			werr = cerr
 		}
+		mode, ok := modes[p]
+		if !ok {
+			mode = 0o644
+		}
 		if werr == nil {
-			werr = os.Chmod(f.Name(), 0o644)
+			werr = os.Chmod(t.tmp, mode)
 		}
 		if werr != nil {
 			cleanup()
-			return fmt.Errorf("writing %s: %w", p, werr)
+			return fmt.Errorf("writing %s: %w (nothing was written)", p, werr)
 		}
-		staged[i] = f.Name()
+		if t.existed && t.oldMode.IsRegular() {
+			// Keep the previous file, to put it back if a later rename fails.
+			b, err := os.CreateTemp(dir, "."+filepath.Base(p)+".old*")
+			if err == nil {
+				b.Close()
+				os.Remove(b.Name())
+				if os.Link(p, b.Name()) == nil {
+					t.backup = b.Name()
+				}
+			}
+			if t.backup == "" {
+				if t.old, err = os.ReadFile(p); err != nil {
+					cleanup()
+					return fmt.Errorf("writing %s: %w (nothing was written)", p, err)
+				}
+			}
+		}
 	}
-	for i, p := range paths {
-		if err := os.Rename(staged[i], p); err != nil {
+	for i, t := range targets {
+		if err := rename(t.tmp, t.path); err != nil {
+			// Put back what was renamed already, newest first.
+			var failed []string
+			for j := i - 1; j >= 0; j-- {
+				if err := restore(targets[j].path, targets[j].backup, targets[j].old, targets[j].existed, targets[j].oldMode); err != nil {
+					failed = append(failed, targets[j].path)
+				}
+				targets[j].backup = ""
+			}
 			cleanup()
-			return fmt.Errorf("writing %s: %w", p, err)
+			if len(failed) > 0 {
+				return fmt.Errorf("writing %s: %w; restoring the files written before it failed too: %s", t.path, err, strings.Join(failed, ", "))
+			}
+			return fmt.Errorf("writing %s: %w (the files written before it were restored)", t.path, err)
 		}
+		t.tmp = ""
 	}
+	cleanup()
 	return nil
+}
+
+// restore puts back the file at p as it was before writeFiles renamed a
+// new one over it: from the hard link backup, else from its content, else
+// (it did not exist) by removing it.
+func restore(p, backup string, old []byte, existed bool, mode os.FileMode) error {
+	switch {
+	case backup != "":
+		return os.Rename(backup, p)
+	case existed && old != nil:
+		return os.WriteFile(p, old, mode.Perm())
+	case !existed:
+		return os.Remove(p)
+	}
+	return fmt.Errorf("no copy of %s", p)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -208,6 +291,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 		return usagef("check takes one or more SCHEMA directories or OpenRPC .json files")
 	}
 	src := getSource()
+	if _, err := src.rootDir(); err != nil {
+		return err
+	}
 	failed := false
 	for _, arg := range fs.Args() {
 		if _, err := src.loadSchema(arg); err != nil {

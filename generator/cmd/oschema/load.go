@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -25,18 +26,124 @@ type source struct {
 	hint    string   // label named in missing-import errors
 }
 
-// loadSchema loads a schema directory (workspace-relative) or an OpenRPC
-// document (a path ending in .json).
+// workspaceMarkers are the files that mark a Bazel workspace's root.
+var workspaceMarkers = []string{"WORKSPACE", "WORKSPACE.bazel", "MODULE.bazel"}
+
+// findRoot returns the workspace root as Bazel and Gazelle find it: the
+// nearest directory up from dir holding one of workspaceMarkers, else dir.
+func findRoot(dir string) string {
+	for d := dir; ; {
+		for _, m := range workspaceMarkers {
+			if st, err := os.Stat(filepath.Join(d, m)); err == nil && !st.IsDir() {
+				return d
+			}
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
+// rootDir returns the workspace root to use: -root if given (it must be a
+// directory), else the one found from the current directory.
+func (src source) rootDir() (string, error) {
+	if src.root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		return findRoot(wd), nil
+	}
+	st, err := os.Stat(src.root)
+	switch {
+	case err != nil && os.IsNotExist(err):
+		return "", usagef("-root %s: no such directory", src.root)
+	case err != nil:
+		return "", usagef("-root %s: %v", src.root, unwrapPathErr(err))
+	case !st.IsDir():
+		return "", usagef("-root %s: not a directory", src.root)
+	}
+	return src.root, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// relToRoot turns a SCHEMA argument into a workspace-relative path: an
+// absolute path inside root, or a path relative to the current directory
+// that does not exist under root but does from here (oschema run from a
+// subdirectory), become relative to root. ok is false for a path outside
+// the root.
+func relToRoot(root, arg string) (rel string, ok bool) {
+	abs := arg
+	if !filepath.IsAbs(arg) {
+		if _, err := os.Stat(filepath.Join(root, arg)); err == nil {
+			return arg, true
+		}
+		wd, err := os.Getwd()
+		if err != nil {
+			return arg, true
+		}
+		abs = filepath.Join(wd, arg)
+		if _, err := os.Stat(abs); err != nil {
+			return arg, true // let the loader report it, workspace-relative
+		}
+	}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return arg, false
+	}
+	if r, err := filepath.EvalSymlinks(absRoot); err == nil {
+		absRoot = r
+	}
+	if a, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = a
+	}
+	r, err := filepath.Rel(absRoot, abs)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return arg, false
+	}
+	return r, true
+}
+
+// loadSchema loads a schema directory (workspace-relative, or absolute
+// inside the workspace) or an OpenRPC document (a path ending in .json;
+// relative to the workspace root, or absolute anywhere).
 func (src source) loadSchema(arg string) (*model.Schema, error) {
+	root, err := src.rootDir()
+	if err != nil {
+		return nil, err
+	}
+	rel, inside := relToRoot(root, arg)
 	if strings.HasSuffix(arg, ".json") {
-		data, err := os.ReadFile(filepath.Join(src.root, filepath.FromSlash(arg)))
+		p, name := filepath.Join(root, filepath.FromSlash(rel)), filepath.ToSlash(rel)
+		if !inside {
+			p, name = arg, filepath.ToSlash(arg)
+		}
+		data, err := resolve.ReadOSFileAs(p, name)
 		if err != nil {
 			return nil, fmt.Errorf("reading OpenRPC document: %w", err)
 		}
-		return openrpc.Import(filepath.ToSlash(arg), data)
+		return openrpc.Import(name, data)
 	}
-	dir := path.Clean(filepath.ToSlash(arg))
-	var fsys fs.FS = os.DirFS(src.root)
+	if !inside {
+		return nil, fmt.Errorf("schema directory %s is outside the workspace root %s: pass a directory inside it, or set -root", arg, root)
+	}
+	dir := path.Clean(filepath.ToSlash(rel))
+	var fsys fs.FS = os.DirFS(root)
+	if src.imports == nil {
+		// Outside Bazel, keep every read inside the workspace: a symlink
+		// to a directory outside it is not followed. (Under Bazel, -import
+		// lists what may be read; its sandbox is made of symlinks.)
+		fsys = &confinedFS{base: fsys, root: root}
+	}
 	if src.imports != nil {
 		mapped, err := newImportFS(fsys, dir, src.imports)
 		if err != nil {
@@ -91,6 +198,20 @@ func (m *importFS) Open(name string) (fs.File, error) {
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
 
+// Stat maps name as Open does; it lets resolve.ReadFile stat a file
+// without opening it (opening a FIFO would block).
+func (m *importFS) Stat(name string) (fs.FileInfo, error) {
+	for _, imp := range m.order {
+		if name == imp {
+			return fs.Stat(m.base, m.dirs[imp])
+		}
+		if strings.HasPrefix(name, imp+"/") && !strings.Contains(name[len(imp)+1:], "/") {
+			return fs.Stat(m.base, m.dirs[imp]+name[len(imp):])
+		}
+	}
+	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+}
+
 // checkImports walks the schema and its imports and reports, at the import's
 // position, every import that is not among the declared ones, naming the
 // target whose deps lack it.
@@ -113,9 +234,9 @@ func (src source) checkImports(m *importFS, dir string) error {
 				continue
 			}
 			p := d + "/" + e.Name()
-			data, err := fs.ReadFile(m, p)
+			data, err := resolve.ReadFile(m, p)
 			if err != nil {
-				continue
+				continue // the resolver reports it
 			}
 			f, _ := syntax.Parse(p, data) // syntax errors are reported by the resolver
 			if f == nil {
@@ -180,4 +301,65 @@ func serviceNames(s *model.Schema) string {
 		n = append(n, svc.Name)
 	}
 	return strings.Join(n, ", ")
+}
+
+// confinedFS is a workspace's file system in which symlinks that lead out
+// of the workspace do not exist.
+type confinedFS struct {
+	base fs.FS
+	root string
+	real string // root with symlinks resolved, computed once
+}
+
+// check refuses name when it is a directory whose real path is outside the
+// workspace, or a file in one. (A file may be a symlink to anywhere, as
+// Bazel's sandboxes are made of them; directories may not.)
+func (c *confinedFS) check(name string) error {
+	if st, err := os.Stat(filepath.Join(c.root, filepath.FromSlash(name))); err == nil && !st.IsDir() {
+		name = path.Dir(name)
+	}
+	if c.real == "" {
+		r, err := filepath.EvalSymlinks(c.root)
+		if err != nil {
+			r = c.root
+		}
+		if r, err = filepath.Abs(r); err == nil {
+			c.real = r
+		}
+	}
+	p, err := filepath.EvalSymlinks(filepath.Join(c.root, filepath.FromSlash(name)))
+	if err != nil {
+		return nil // the operation itself reports it
+	}
+	if p, err = filepath.Abs(p); err != nil {
+		return nil
+	}
+	if p != c.real && !strings.HasPrefix(p, c.real+string(filepath.Separator)) {
+		return &fs.PathError{Op: "open", Path: name, Err: errOutside}
+	}
+	return nil
+}
+
+// errOutside is the error of a path whose symlinks lead out of the workspace.
+var errOutside = errors.New("a symlink leads out of the workspace")
+
+func (c *confinedFS) Open(name string) (fs.File, error) {
+	if err := c.check(name); err != nil {
+		return nil, err
+	}
+	return c.base.Open(name)
+}
+
+func (c *confinedFS) Stat(name string) (fs.FileInfo, error) {
+	if err := c.check(name); err != nil {
+		return nil, err
+	}
+	return fs.Stat(c.base, name)
+}
+
+func (c *confinedFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if err := c.check(name); err != nil {
+		return nil, err
+	}
+	return fs.ReadDir(c.base, name)
 }

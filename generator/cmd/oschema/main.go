@@ -24,6 +24,9 @@ Usage:
                                      print a service's OpenRPC document
   oschema openrpc import FILE.json   print an OpenRPC document as .oschema
   oschema artifacts                  list the artifacts and their files
+  oschema diff [--json] OLD NEW      list API changes; exit 1 if any is breaking
+  oschema stage [flags]              stage clients for the live services of a
+                                     socket directory, reporting drift
 
 SCHEMA is a schema directory relative to the workspace root (-root), or an
 OpenRPC document (a path ending in .json). Run 'oschema COMMAND -h' for the
@@ -95,8 +98,12 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return cmdOpenRPC(rest, stdout, stderr)
 	case "artifacts":
 		return cmdArtifacts(stdout)
+	case "diff":
+		return cmdDiff(rest, stdout, stderr)
+	case "stage":
+		return cmdStage(rest, stdout, stderr)
 	default:
-		return usagef("unknown command %q; commands: generate, check, fmt, openrpc, artifacts", cmd)
+		return usagef("unknown command %q; commands: generate, check, fmt, openrpc, artifacts, diff, stage", cmd)
 	}
 }
 
@@ -111,13 +118,26 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses and turns flag errors into usage errors.
+// parseFlags parses and turns flag errors into usage errors. Flags after
+// the first argument are not flags to the flag package; a "-x" among the
+// arguments is reported as the misplaced flag it is.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return usageError{err.Error()}
+	}
+	for _, a := range fs.Args() {
+		if len(a) > 1 && a[0] == '-' && a != "--" {
+			name := strings.TrimLeft(a, "-")
+			if i := strings.IndexByte(name, '='); i >= 0 {
+				name = name[:i]
+			}
+			if fs.Lookup(name) != nil {
+				return usagef("flag %s comes after the schema argument: flags go before it (oschema %s [flags] SCHEMA)", a, fs.Name())
+			}
+		}
 	}
 	return nil
 }

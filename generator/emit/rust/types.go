@@ -83,6 +83,11 @@ func (g *gen) writeEnum(b *strings.Builder, d *model.Decl) {
 	name := g.typeNames[d]
 	writeDoc(b, "", d.Doc)
 	b.WriteString("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\n")
+	if variantRepeatsEnum(name, d) {
+		// The variants are the wire values: a value "Kind" of enum Kind is
+		// not a naming mistake to fix here.
+		b.WriteString("#[allow(clippy::enum_variant_names)]\n")
+	}
 	fmt.Fprintf(b, "pub enum %s {\n", name)
 	for _, v := range d.Values {
 		writeDoc(b, "    ", v.Doc)
@@ -217,4 +222,16 @@ func (g *gen) writeMethodTypes(b *strings.Builder, m *model.Method) {
 	default:
 		fmt.Fprintf(b, "pub type %s = %s;\n", outputName(m), g.rustType(m.Result))
 	}
+}
+
+// variantRepeatsEnum reports whether a variant of d starts or ends with the
+// enum's name, which clippy's enum_variant_names lint rejects.
+func variantRepeatsEnum(name string, d *model.Decl) bool {
+	name = strings.TrimRight(name, "_")
+	for _, v := range d.Values {
+		if n := variantName(v.Value); strings.HasPrefix(n, name) || strings.HasSuffix(n, name) {
+			return true
+		}
+	}
+	return false
 }
