@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,8 +92,9 @@ directory = %q
 	t.Cleanup(cleanup)
 	sock := filepath.Join(sdir, "rpc.sock")
 	cmd := exec.Command(filepath.Join(target, "debug", rustHandlerCrate), sock)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	// The server writes stderr while the test may read it.
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -330,4 +332,23 @@ func TestRustServer(t *testing.T) {
 			assert.False(t, errors.Is(err, proc.ErrNotFound), name)
 		}
 	})
+}
+
+// lockedBuffer is a bytes.Buffer safe for one writer and concurrent
+// readers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
