@@ -38,7 +38,6 @@ func startRustServer(t *testing.T) *proc.Client {
 	testtool.SkipUnderBazel(t, "the generated Rust server of hero_proc")
 	home, _ := os.UserHomeDir()
 	cargo := testtool.Look(t, "cargo", filepath.Join(home, ".cargo", "bin", "cargo"))
-	registry := testtool.CargoRegistry(t)
 
 	dir := t.TempDir()
 	write := func(name string, content []byte) {
@@ -51,22 +50,7 @@ func startRustServer(t *testing.T) *proc.Client {
 		require.NoError(t, err)
 		return b
 	}
-	write("Cargo.toml", []byte(`[package]
-name = "`+rustHandlerCrate+`"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-`))
-	write(".cargo/config.toml", []byte(fmt.Sprintf(`[source.crates-io]
-replace-with = "debian"
-
-[source.debian]
-directory = %q
-`, registry)))
+	testtool.WriteCargoProject(t, dir, rustHandlerCrate)
 	write("src/main.rs", read("testdata/rust_handler/main.rs"))
 	for _, name := range []string{"rust_types.rs", "rust_server.rs"} {
 		write("src/hero_proc/"+name, read("hero_proc/generated/"+name))

@@ -684,36 +684,5 @@ func nearKeyword(word, kw string) bool {
 	if word == kw || len(word) < 3 || len(word) > len(kw)+2 || len(word)+2 < len(kw) {
 		return false
 	}
-	a, b := word, kw
-	// Optimal string alignment distance.
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := d[i-1][j] + 1
-			if x := d[i][j-1] + 1; x < v {
-				v = x
-			}
-			if x := d[i-1][j-1] + cost; x < v {
-				v = x
-			}
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				if x := d[i-2][j-2] + 1; x < v {
-					v = x
-				}
-			}
-			d[i][j] = v
-		}
-	}
-	return d[len(a)][len(b)] <= 2
+	return diag.EditDistance(word, kw) <= 2
 }

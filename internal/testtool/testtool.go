@@ -9,6 +9,7 @@ package testtool
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -173,4 +174,39 @@ func CargoRegistry(t testing.TB) string {
 		missing(t, "serde_json crate sources in "+dir, "apt-get install librust-serde-json-dev librust-serde-dev")
 	}
 	return dir
+}
+
+// WriteCargoProject writes dir/Cargo.toml for a binary crate depending on
+// serde (derive) and serde_json, and dir/.cargo/config.toml pointing
+// crates.io at Debian's crate sources, so `cargo build --offline` works.
+func WriteCargoProject(t testing.TB, dir, crate string) {
+	t.Helper()
+	registry := CargoRegistry(t)
+	files := map[string]string{
+		"Cargo.toml": `[package]
+name = "` + crate + `"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+`,
+		".cargo/config.toml": fmt.Sprintf(`[source.crates-io]
+replace-with = "debian"
+
+[source.debian]
+directory = %q
+`, registry),
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

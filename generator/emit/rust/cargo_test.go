@@ -34,7 +34,6 @@ func TestCargo(t *testing.T) {
 	home, _ := os.UserHomeDir()
 	cargo := testtool.Look(t, "cargo", filepath.Join(home, ".cargo", "bin", "cargo"))
 	rustfmt := testtool.Look(t, "rustfmt", filepath.Join(home, ".cargo", "bin", "rustfmt"))
-	registry := testtool.CargoRegistry(t)
 
 	dir := t.TempDir()
 	write := func(name string, content []byte) {
@@ -42,22 +41,7 @@ func TestCargo(t *testing.T) {
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, content, 0o644))
 	}
-	write("Cargo.toml", []byte(`[package]
-name = "`+harnessCrate+`"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-`))
-	write(".cargo/config.toml", []byte(fmt.Sprintf(`[source.crates-io]
-replace-with = "debian"
-
-[source.debian]
-directory = %q
-`, registry)))
+	testtool.WriteCargoProject(t, dir, harnessCrate)
 	harness, err := os.ReadFile(filepath.Join("testdata", "harness", "main.rs"))
 	require.NoError(t, err)
 	write("src/main.rs", harness)
