@@ -79,7 +79,7 @@ func (s *Supervisor) startAttemptLocked(j *job) {
 	// takes milliseconds; a run of 200 actions must not stall the API).
 	// Until it is known, the job is "spawning": ingestion leaves it alone
 	// and a stop is delivered once the helper exists.
-	j.shimPid, j.shimStart, j.attemptDir, j.offset, j.statusSeen = 0, 0, dir, 0, false
+	j.shimPid, j.shimStart, j.attemptDir, j.offset = 0, 0, dir, 0
 	j.spawning = true
 	s.persistJobQuietLocked(j)
 	id, attempt := j.j.ID, j.j.Attempt
@@ -256,8 +256,6 @@ type pending struct {
 	lost       bool
 	started    *shim.Started
 	eof        bool
-	lineStart  int
-	lineCount  int
 	pidUnknown bool
 }
 
@@ -324,9 +322,7 @@ func (s *Supervisor) ingestOnce() {
 		if w.pidUnknown {
 			w.started, _ = shim.ReadStarted(w.dir)
 		}
-		w.lineStart = len(lines)
 		lines, w.newOffset, w.eof = readLog(w, lines)
-		w.lineCount = len(lines) - w.lineStart
 		if w.newOffset != w.offset {
 			offs = append(offs, store.Offset{JobID: w.j.j.ID, Attempt: w.attempt, Offset: w.newOffset})
 		}

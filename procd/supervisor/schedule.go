@@ -288,7 +288,7 @@ func (s *Supervisor) endAttemptLocked(j *job, st *shim.Status, lost string) {
 		removeAttempt(j.attemptDir)
 		_ = s.opt.Store.DeleteOffsets(j.j.ID)
 	}
-	j.shimPid, j.shimStart, j.attemptDir, j.offset, j.statusSeen = 0, 0, "", 0, false
+	j.shimPid, j.shimStart, j.attemptDir, j.offset = 0, 0, "", 0
 	uptime := time.Duration(0)
 	if j.j.StartedAt != nil {
 		uptime = finished.Sub(*j.j.StartedAt)

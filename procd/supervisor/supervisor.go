@@ -97,7 +97,6 @@ type job struct {
 	shimStart  uint64
 	attemptDir string
 	offset     int64
-	statusSeen bool
 	spawning   bool // its helper is being started (outside the lock)
 	timer      *time.Timer
 	health     context.CancelFunc
@@ -133,9 +132,6 @@ func (s *Supervisor) notifyLocked() {
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
-
-// waitChange returns the channel closed at the next change; s.mu is held.
-func (s *Supervisor) waitChange() <-chan struct{} { return s.changed }
 
 func newID(prefix string) string {
 	b := make([]byte, 6)
