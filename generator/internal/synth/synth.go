@@ -18,11 +18,15 @@ var scalars = []string{"str", "bool", "i32", "i64", "u32", "u64", "f32", "f64", 
 // types referencing earlier decls through required fields and later ones
 // through optional fields or lists (so no record is impossible to build),
 // and a service of methods methods. Keys are file names inside Dir; the
-// output depends only on the arguments.
+// output depends only on the arguments. Records go to files of at most
+// recordsPerFile records ("10_records.oschema", then
+// "10_records_001.oschema", ...), so a schema of any size stays under the
+// generator's per-file size limit.
 func Schema(types, methods int) map[string][]byte {
-	var enums, records strings.Builder
+	var enums strings.Builder
 	enums.WriteString("# Synthetic enums.\n")
-	records.WriteString("# Synthetic records.\n")
+	var recordFiles []*strings.Builder
+	var records *strings.Builder
 	name := func(i int) string {
 		if i%5 == 0 {
 			return fmt.Sprintf("Kind%d", i)
@@ -35,12 +39,17 @@ func Schema(types, methods int) map[string][]byte {
 			fmt.Fprintf(&enums, "\n# Enum number %d.\n%s = \"alpha\" | \"beta_%d\" | \"gamma\"\n", i, name(i), i)
 			continue
 		}
+		if len(recs)%recordsPerFile == 0 {
+			records = &strings.Builder{}
+			records.WriteString("# Synthetic records.\n")
+			recordFiles = append(recordFiles, records)
+		}
 		recs = append(recs, i)
-		fmt.Fprintf(&records, "\n# Record number %d.\n", i)
+		fmt.Fprintf(records, "\n# Record number %d.\n", i)
 		if i%10 == 1 {
 			records.WriteString("[rootobject]\n")
 		}
-		fmt.Fprintf(&records, "%s = {\n", name(i))
+		fmt.Fprintf(records, "%s = {\n", name(i))
 		for f := 0; f < 8; f++ {
 			fname := fmt.Sprintf("field_%d", f)
 			var typ, mark string
@@ -68,7 +77,7 @@ func Schema(types, methods int) map[string][]byte {
 				fname += "?"
 				typ = "{str: [" + name((i*3)%types) + "]}"
 			}
-			fmt.Fprintf(&records, "    %s: %s%s  # doc of %s\n", fname, typ, mark, fname)
+			fmt.Fprintf(records, "    %s: %s%s  # doc of %s\n", fname, typ, mark, fname)
 		}
 		records.WriteString("}\n")
 	}
@@ -87,9 +96,22 @@ func Schema(types, methods int) map[string][]byte {
 		fmt.Fprintf(&rpc, "    # Method %d.\n    op_%d(first: %s, second?: %s, third: [str])%s\n", m, m, a, b, res)
 	}
 	rpc.WriteString("}\n")
-	return map[string][]byte{
-		"00_enums.oschema":   []byte(enums.String()),
-		"10_records.oschema": []byte(records.String()),
-		"90_rpc.oschema":     []byte(rpc.String()),
+	files := map[string][]byte{
+		"00_enums.oschema": []byte(enums.String()),
+		"90_rpc.oschema":   []byte(rpc.String()),
 	}
+	if len(recordFiles) == 0 {
+		files["10_records.oschema"] = []byte("# Synthetic records.\n")
+	}
+	for k, b := range recordFiles {
+		name := "10_records.oschema"
+		if k > 0 {
+			name = fmt.Sprintf("10_records_%03d.oschema", k)
+		}
+		files[name] = []byte(b.String())
+	}
+	return files
 }
+
+// recordsPerFile keeps each file near 3 MB.
+const recordsPerFile = 10000
