@@ -18,8 +18,15 @@ import (
 // importedCalls are the calls made through every client of each document
 // of generator/openrpc/testdata/import: dotted method names (hero_proc),
 // camelCase params and method names, record params, no-param and
-// no-result methods.
+// no-result methods, allOf records and nullable and union (any) types
+// (composition).
 var importedCalls = map[string][]rpcCall{
+	"composition.json": {
+		{"item_get", `{"itemId": "i-1"}`},
+		{"item_create", `{"item": {"name": "bolt", "quantity": 3, "location": {"aisle": 2, "shelf": "b"}, "dryRun": true}, "note": "restock"}`},
+		{"item_find", `{"key": "i-1", "location": {"aisle": 4}}`},
+		{"stock_levels", `{}`},
+	},
 	"hero_proc.json": {
 		{"service.start", `{"name": "web"}`},
 		{"logs.tail", `{"contextName": "web", "limit": 5}`},

@@ -87,7 +87,49 @@
 //	                                            param or result
 //	oneOf/anyOf [T, {"type": "null"}],
 //	"type": [T, "null"], "nullable": true       T, and the field or param
-//	                                            is optional
+//	                                            is optional (see below for
+//	                                            results and elements)
+//	other oneOf/anyOf                           any, with a warning
+//	{"allOf": [parts]}                          record decl with the merged
+//	                                            fields (see below)
+//
+// Nullable: the model says "may be null" only with Field.Optional (a
+// field or param written name?: T, which may be absent or null on the
+// wire), so a nullable field or param is optional even when "required"
+// lists it. A result, list element or map value has no such place: a
+// nullable one is imported as its non-null schema (oneOf [Item, null] as
+// a result is Item, {"type": "array", "items": {"type": ["integer",
+// "null"]}} is [i64]), so a null on the wire there is not accepted by the
+// generated code, and the export says the non-null schema.
+//
+// Unions: oneOf/anyOf other than [T, {"type": "null"}] (two or more
+// non-null alternatives, for example [string, integer] or [$ref A, $ref
+// B]) is imported as any, optional when one alternative is
+// {"type": "null"}, and ImportWithWarnings returns a warning naming the
+// JSON pointer of the oneOf/anyOf ("#/methods/2/params/0/schema/oneOf: a
+// union of 2 alternatives has no oschema type: imported as any"). Import
+// drops the warnings; the document is never refused for a union. The
+// alternatives are not checked beyond being a JSON array; keywords next
+// to oneOf/anyOf other than annotations are still errors.
+//
+// allOf ("extend a type"): {"allOf": [{"$ref": "#/components/schemas/Base"},
+// {"type": "object", "properties": ...}]}, and any number of parts, is a
+// record decl (the component's own, or a derived one as for inline
+// records) whose fields are the parts' properties in order: a $ref part
+// contributes the referenced component's properties (its own allOf
+// flattened first), an object part its properties, and properties and
+// "required" written beside "allOf" come last. A field is required when
+// any part lists it in "required" (and it is not nullable). A property in
+// two parts must have the same schema, annotations (description, title,
+// examples, ...) aside, compared as written (key order included); the
+// first part's doc is kept; else the error names the later property's
+// pointer and the first one's. Each part must be an object schema
+// ("type": "object" or no type; no map additionalProperties, enum, items,
+// oneOf/anyOf or $ref inside) or a $ref to #/components/schemas/X whose
+// schema is one; a component that is part of itself through allOf, or an
+// allOf of more than 256 parts once flattened, is an error. An inline record in a property of a referenced part becomes a
+// derived decl of the merged record too (named after it). The merged
+// record is exported as a plain record: the allOf is not kept.
 //
 // A type missing "type" is inferred from "properties"/"additionalProperties"
 // (object), "items" (array) or "enum" (string). Annotations (title,
@@ -108,12 +150,13 @@
 // are skipped. A method without "result" has no result, as does
 // {"type": "null"}.
 //
-// Rejected, with the JSON pointer of the offending value: allOf, not,
+// Rejected, with the JSON pointer of the offending value: allOf parts
+// that are not records (see above), not,
 // if/then/else, const, patternProperties, propertyNames, dependencies,
 // prefixItems, additionalItems, contains, discriminator, nested
-// definitions/$defs, unknown keywords, oneOf/anyOf other than [T, null],
-// type unions, non-string enums, tuples (items as an array), external or
-// deep $refs, alias cycles without a record, nullable list elements or map
-// values, a nullable result, a schema beside "properties" in
+// definitions/$defs, unknown keywords, type unions ("type": [A, B] with
+// two non-null types), non-string enums, tuples (items as an array),
+// external or deep $refs, alias cycles without a record, a schema beside
+// "properties" in
 // additionalProperties, duplicate JSON keys and invalid JSON (line:col).
 package openrpc

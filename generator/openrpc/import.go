@@ -20,12 +20,21 @@ import (
 // else is an error naming the JSON pointer of the offending value, e.g.
 // "openrpc.json: #/methods/3/params/0/schema/allOf: ...".
 func Import(path string, data []byte) (*model.Schema, error) {
+	s, _, err := ImportWithWarnings(path, data)
+	return s, err
+}
+
+// ImportWithWarnings is Import that also returns the warnings: constructs
+// imported with a lossy mapping (a oneOf/anyOf union imported as any),
+// each "path: #/pointer: message", once, in the order found (components
+// first, then methods).
+func ImportWithWarnings(path string, data []byte) (*model.Schema, []string, error) {
 	root, err := parseJSON(data)
 	if err != nil {
 		if _, ok := err.(*pointerError); ok {
-			return nil, fmt.Errorf("%s: %v", path, err)
+			return nil, nil, fmt.Errorf("%s: %v", path, err)
 		}
-		return nil, fmt.Errorf("%s:%v", path, err)
+		return nil, nil, fmt.Errorf("%s:%v", path, err)
 	}
 	im := &importer{
 		path:      path,
@@ -33,13 +42,18 @@ func Import(path string, data []byte) (*model.Schema, error) {
 		comps:     map[string]*component{},
 		declNames: map[string]string{},
 		cdBusy:    map[string]bool{},
+		allOfBusy: map[string]bool{},
 	}
 	s, err := im.run()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
 	s.Seal()
-	return s, nil
+	var warnings []string
+	for _, w := range im.warnings {
+		warnings = append(warnings, path+": "+w)
+	}
+	return s, warnings, nil
 }
 
 // component is an entry of components.schemas being resolved.
@@ -64,6 +78,21 @@ type importer struct {
 	derived   []*model.Decl       // derived decls in creation order
 	cdBusy    map[string]bool     // content descriptors being resolved
 	depth     int                 // list elements and map values around the schema being converted
+	allOfBusy map[string]bool     // components whose allOf parts are being flattened
+	warnings  []string            // "#/pointer: message"
+}
+
+// warn records a lossy mapping at ptr.
+// A schema converted twice (a component's properties merged into an
+// allOf) warns once.
+func (im *importer) warn(ptr, format string, args ...interface{}) {
+	w := ptr + ": " + fmt.Sprintf(format, args...)
+	for _, seen := range im.warnings {
+		if seen == w {
+			return
+		}
+	}
+	im.warnings = append(im.warnings, w)
 }
 
 func (im *importer) run() (*model.Schema, error) {
@@ -353,13 +382,12 @@ var ignoredKeywords = map[string]bool{
 var structuralKeywords = map[string]bool{
 	"type": true, "enum": true, "items": true, "properties": true,
 	"required": true, "additionalProperties": true, "$ref": true,
-	"oneOf": true, "anyOf": true, "nullable": true,
+	"oneOf": true, "anyOf": true, "nullable": true, "allOf": true,
 }
 
 // rejectedKeywords are JSON Schema keywords with no oschema equivalent,
 // with the reason given in the error.
 var rejectedKeywords = map[string]string{
-	"allOf":                 "schema composition has no oschema type",
 	"not":                   "negated schemas have no oschema type",
 	"if":                    "conditional schemas have no oschema type",
 	"then":                  "conditional schemas have no oschema type",
@@ -441,15 +469,46 @@ func (im *importer) convert(s *value, ptr, hint string, comp *component, outerNu
 		if alts == nil {
 			continue
 		}
-		inner, innerPtr, err := nullAlternative(alts, ptr+"/"+kw)
-		if err != nil {
-			return nil, false, err
-		}
 		if err := onlyAnnotations(s, ptr, kw); err != nil {
 			return nil, false, err
 		}
+		if alts.kind != vArray {
+			return nil, false, errAt(ptr+"/"+kw, "must be an array, not %s", alts.kind)
+		}
+		inner, innerPtr, ok := nullAlternative(alts, ptr+"/"+kw)
+		if !ok {
+			// A union: any, nullable when one alternative is null.
+			null := false
+			for _, a := range alts.arr {
+				null = null || isNullSchema(a)
+			}
+			im.warn(ptr+"/"+kw, "a union of %d alternatives has no oschema type: imported as any", len(alts.arr))
+			return model.Scalar(model.KindAny), null, nil
+		}
 		t, _, err := im.convert(inner, innerPtr, hint, comp, true)
 		return t, true, err
+	}
+	if all := s.get("allOf"); all != nil {
+		for _, k := range []string{"$ref", "enum", "items", "additionalProperties"} {
+			if s.get(k) != nil {
+				return nil, false, errAt(ptr+"/"+escapePointer(k), "%s next to allOf is not supported", k)
+			}
+		}
+		if typ, _, err := typeOf(s, ptr); err != nil {
+			return nil, false, err
+		} else if typ != "" && typ != "object" {
+			return nil, false, errAt(ptr+"/type", "allOf of type %q is not supported: only objects (records) are merged", typ)
+		}
+		parts, err := im.allOfParts(all, ptr+"/allOf")
+		if err != nil {
+			return nil, false, err
+		}
+		parts = append(parts, recordPart{s, ptr})
+		d, err := im.recordOf(s, ptr, hint, comp, nullable || outerNull, parts)
+		if err != nil {
+			return nil, false, err
+		}
+		return model.Ref(d), nullable, nil
 	}
 	if ref := s.get("$ref"); ref != nil {
 		if err := onlyAnnotations(s, ptr, "$ref"); err != nil {
@@ -549,14 +608,10 @@ func (im *importer) element(s *value, ptr, hint string) (*model.TypeRef, error) 
 	}
 	im.depth++
 	defer func() { im.depth-- }()
-	t, nullable, err := im.convert(s, ptr, hint, nil, false)
-	if err != nil {
-		return nil, err
-	}
-	if nullable {
-		return nil, errAt(ptr, "nullable list elements and map values have no oschema type")
-	}
-	return t, nil
+	// A nullable element or map value has no oschema type: it is
+	// imported as its non-null schema.
+	t, _, err := im.convert(s, ptr, hint, nil, false)
+	return t, err
 }
 
 func integerKind(format string, unsigned bool) model.Kind {
@@ -622,23 +677,19 @@ func typeOf(s *value, ptr string) (string, bool, error) {
 	return "", false, errAt(ptr+"/type", "must be a string or an array of strings, not %s", t.kind)
 }
 
-// nullAlternative accepts oneOf/anyOf [T, {"type": "null"}] in either
+// nullAlternative recognizes oneOf/anyOf [T, {"type": "null"}] in either
 // order and returns T.
-func nullAlternative(alts *value, ptr string) (*value, string, error) {
-	const want = `only [T, {"type": "null"}] (an optional T) is supported`
-	if alts.kind != vArray {
-		return nil, "", errAt(ptr, "must be an array, not %s", alts.kind)
-	}
+func nullAlternative(alts *value, ptr string) (*value, string, bool) {
 	if len(alts.arr) != 2 {
-		return nil, "", errAt(ptr, "%d alternatives: %s", len(alts.arr), want)
+		return nil, "", false
 	}
 	for i := 0; i < 2; i++ {
-		if isNullSchema(alts.arr[i]) {
+		if isNullSchema(alts.arr[i]) && !isNullSchema(alts.arr[1-i]) {
 			other := 1 - i
-			return alts.arr[other], fmt.Sprintf("%s/%d", ptr, other), nil
+			return alts.arr[other], fmt.Sprintf("%s/%d", ptr, other), true
 		}
 	}
-	return nil, "", errAt(ptr, "no alternative is null: %s", want)
+	return nil, "", false
 }
 
 // isNullSchema reports whether s is {"type": "null"} (annotations aside).
@@ -776,32 +827,176 @@ func compact(v *value) string {
 }
 
 func (im *importer) record(s *value, ptr, hint string, comp *component, nullable bool) (*model.Decl, error) {
+	return im.recordOf(s, ptr, hint, comp, nullable, []recordPart{{s, ptr}})
+}
+
+// recordPart is an object schema whose properties become fields of a
+// record: the record's own schema, or one part of an allOf.
+type recordPart struct {
+	s   *value
+	ptr string
+}
+
+// allOfParts flattens the allOf array at ptr into object schemas, in
+// order: a $ref to a component is replaced by the component's schema (its
+// own allOf flattened in turn), an inline object schema is kept.
+func (im *importer) allOfParts(all *value, ptr string) ([]recordPart, error) {
+	if all.kind != vArray {
+		return nil, errAt(ptr, "must be an array, not %s", all.kind)
+	}
+	if len(all.arr) == 0 {
+		return nil, errAt(ptr, "an empty allOf is not supported")
+	}
+	var parts []recordPart
+	for i, e := range all.arr {
+		ep := fmt.Sprintf("%s/%d", ptr, i)
+		if !e.isObject() {
+			return nil, errAt(ep, "an allOf part must be an object schema or a $ref to one, not %s", e.kind)
+		}
+		if err := checkKeywords(e, ep); err != nil {
+			return nil, err
+		}
+		target, tp := e, ep
+		if ref := e.get("$ref"); ref != nil {
+			if err := onlyAnnotations(e, ep, "$ref"); err != nil {
+				return nil, err
+			}
+			if !ref.isString() {
+				return nil, errAt(ep+"/$ref", "must be a string, not %s", ref.kind)
+			}
+			key, ok := componentKey(ref.s, "schemas")
+			if !ok {
+				return nil, errAt(ep+"/$ref", "an allOf $ref must name #/components/schemas/<name>, not %q", ref.s)
+			}
+			c := im.comps[key]
+			if c == nil {
+				return nil, errAt(ep+"/$ref", "no schema %q in #/components/schemas", key)
+			}
+			target, tp = c.schema, c.ptr
+			if !target.isObject() {
+				return nil, errAt(ep+"/$ref", "%s is not an object schema: allOf merges records only", tp)
+			}
+			if err := checkKeywords(target, tp); err != nil {
+				return nil, err
+			}
+		}
+		for _, k := range []string{"$ref", "oneOf", "anyOf", "enum", "items"} {
+			if target.get(k) != nil {
+				return nil, errAt(tp+"/"+escapePointer(k), "%s in an allOf part is not supported: allOf merges records only", k)
+			}
+		}
+		typ, _, err := typeOf(target, tp)
+		if err != nil {
+			return nil, err
+		}
+		if typ != "" && typ != "object" {
+			return nil, errAt(tp+"/type", "an allOf part of type %q is not supported: allOf merges records only", typ)
+		}
+		if ap := target.get("additionalProperties"); ap != nil && ap.kind != vBool {
+			return nil, errAt(tp+"/additionalProperties", "a map in an allOf part is not supported: allOf merges records only")
+		}
+		if sub := target.get("allOf"); sub != nil {
+			if im.allOfBusy[tp] {
+				return nil, errAt(ep, "%s is part of itself through allOf", tp)
+			}
+			im.allOfBusy[tp] = true
+			inner, err := im.allOfParts(sub, tp+"/allOf")
+			delete(im.allOfBusy, tp)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, inner...)
+		}
+		parts = append(parts, recordPart{target, tp})
+		if len(parts) > maxAllOfParts {
+			return nil, errAt(ptr, "more than %d parts once $refs are flattened", maxAllOfParts)
+		}
+	}
+	return parts, nil
+}
+
+// maxAllOfParts bounds a flattened allOf, so that components that each
+// include the next one twice cannot blow up.
+const maxAllOfParts = 256
+
+// sameSchema reports whether two property schemas are the same type,
+// annotations aside.
+func sameSchema(a, b *value) bool {
+	strip := func(v *value) string {
+		if !v.isObject() {
+			return string(v.marshal())
+		}
+		o := newObject()
+		for i, k := range v.keys {
+			switch k {
+			case "title", "description", "default", "examples", "example", "deprecated",
+				"readOnly", "writeOnly", "$comment", "summary":
+				continue
+			}
+			o.set(k, v.fields[i])
+		}
+		return string(o.marshal())
+	}
+	return strip(a) == strip(b)
+}
+
+// recordOf makes the record decl for the schema s at ptr from the
+// properties of parts, in order. A property in several parts must have the
+// same schema (annotations aside); the first one's doc is kept. A property
+// is required when any part requires it.
+func (im *importer) recordOf(s *value, ptr, hint string, comp *component, nullable bool, parts []recordPart) (*model.Decl, error) {
 	// An inline record becomes a decl of its own: its fields' nesting
 	// starts anew.
 	depth := im.depth
 	im.depth = 0
 	defer func() { im.depth = depth }()
-	props := s.get("properties")
-	if props == nil {
-		props = newObject()
+	type prop struct {
+		name string
+		s    *value
+		ptr  string
 	}
-	if !props.isObject() {
-		return nil, errAt(ptr+"/properties", "must be an object, not %s", props.kind)
+	var props []prop
+	byName := map[string]int{}
+	for _, part := range parts {
+		ps := part.s.get("properties")
+		if ps == nil {
+			continue
+		}
+		if !ps.isObject() {
+			return nil, errAt(part.ptr+"/properties", "must be an object, not %s", ps.kind)
+		}
+		for i, name := range ps.keys {
+			fp := part.ptr + "/properties/" + escapePointer(name)
+			if j, ok := byName[name]; ok {
+				if !sameSchema(props[j].s, ps.fields[i]) {
+					return nil, errAt(fp, "property %q has a different type in %s (allOf parts must agree)", name, props[j].ptr)
+				}
+				continue
+			}
+			byName[name] = len(props)
+			props = append(props, prop{name, ps.fields[i], fp})
+		}
 	}
-	if ap := s.get("additionalProperties"); ap != nil && ap.kind != vBool {
-		return nil, errAt(ptr+"/additionalProperties", "a schema next to properties has no oschema type (a record has fixed fields)")
+	for _, part := range parts {
+		if ap := part.s.get("additionalProperties"); ap != nil && ap.kind != vBool {
+			return nil, errAt(part.ptr+"/additionalProperties", "a schema next to properties has no oschema type (a record has fixed fields)")
+		}
 	}
 	required := map[string]bool{}
-	if r := s.get("required"); r != nil {
+	for _, part := range parts {
+		r := part.s.get("required")
+		if r == nil {
+			continue
+		}
 		if r.kind != vArray {
-			return nil, errAt(ptr+"/required", "must be an array, not %s", r.kind)
+			return nil, errAt(part.ptr+"/required", "must be an array, not %s", r.kind)
 		}
 		for i, e := range r.arr {
-			rp := fmt.Sprintf("%s/required/%d", ptr, i)
+			rp := fmt.Sprintf("%s/required/%d", part.ptr, i)
 			if !e.isString() {
 				return nil, errAt(rp, "must be a string, not %s", e.kind)
 			}
-			if props.get(e.s) == nil {
+			if _, ok := byName[e.s]; !ok {
 				return nil, errAt(rp, "required property %q is not in properties", e.s)
 			}
 			required[e.s] = true
@@ -812,12 +1007,11 @@ func (im *importer) record(s *value, ptr, hint string, comp *component, nullable
 		return nil, err
 	}
 	seen := map[string]string{}
-	for i, name := range props.keys {
-		fp := ptr + "/properties/" + escapePointer(name)
+	for _, p := range props {
+		name, fs, fp := p.name, p.s, p.ptr
 		if err := checkName(seen, name, fp, "property"); err != nil {
 			return nil, err
 		}
-		fs := props.fields[i]
 		t, fnull, err := im.convert(fs, fp, d.Name+names.Pascal(name), nil, false)
 		if err != nil {
 			return nil, err
@@ -1116,12 +1310,11 @@ func (im *importer) result(m *model.Method, mv *value, ptr string) error {
 	if isNullSchema(schema) {
 		return nil
 	}
-	t, nullable, err := im.convert(schema, cdPtr+"/schema", names.Pascal(m.Name)+"Result", nil, false)
+	// A result that may be null has no oschema type: it is imported as
+	// its non-null schema.
+	t, _, err := im.convert(schema, cdPtr+"/schema", names.Pascal(m.Name)+"Result", nil, false)
 	if err != nil {
 		return err
-	}
-	if nullable {
-		return errAt(cdPtr+"/schema", "a result that may be null has no oschema type; make the method return a record with an optional field")
 	}
 	m.Result = t
 	return nil

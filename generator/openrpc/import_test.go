@@ -1,6 +1,7 @@
 package openrpc
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -245,15 +246,22 @@ func param(schema string) string {
 func TestImportRejects(t *testing.T) {
 	const p = "openrpc.json: #/methods/0/params/0/schema"
 	for _, tc := range []struct{ name, doc, want string }{
-		{"allOf", param(`{"allOf": [{"type": "string"}]}`), p + "/allOf: allOf is not supported: schema composition has no oschema type"},
+		{"allOf of strings", param(`{"allOf": [{"type": "string"}]}`), p + `/allOf/0/type: an allOf part of type "string" is not supported: allOf merges records only`},
+		{"allOf conflict", doc(`{"name": "m", "params": [{"name": "p", "schema": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"id": {"type": "integer"}}}]}}]}`,
+			`"schemas": {"Base": {"type": "object", "properties": {"id": {"type": "string"}}}}`),
+			p + `/allOf/1/properties/id: property "id" has a different type in #/components/schemas/Base/properties/id (allOf parts must agree)`},
+		{"allOf self", doc("", `"schemas": {"A": {"allOf": [{"$ref": "#/components/schemas/B"}]}, "B": {"allOf": [{"$ref": "#/components/schemas/B"}]}}`),
+			"openrpc.json: #/components/schemas/B/allOf/0: #/components/schemas/B is part of itself through allOf"},
+		{"allOf enum ref", doc("", `"schemas": {"A": {"allOf": [{"$ref": "#/components/schemas/E"}]}, "E": {"enum": ["a"]}}`),
+			"openrpc.json: #/components/schemas/E/enum: enum in an allOf part is not supported: allOf merges records only"},
+		{"allOf not array", param(`{"allOf": {}}`), p + "/allOf: must be an array, not object"},
+		{"allOf blowup", doc("", `"schemas": {`+allOfChain(12)+`}`),
+			"openrpc.json: #/components/schemas/S3/allOf: more than 256 parts once $refs are flattened"},
 		{"not", param(`{"not": {"type": "string"}}`), p + "/not: not is not supported: negated schemas have no oschema type"},
 		{"patternProperties", param(`{"type": "object", "patternProperties": {"^a": {}}}`), p + "/patternProperties: patternProperties is not supported: a map's keys cannot be constrained"},
 		{"const", param(`{"const": "a"}`), p + "/const: const is not supported: constant values have no oschema type (use a one-value enum)"},
 		{"unknown keyword", param(`{"type": "string", "frobnicate": 1}`), p + `/frobnicate: unknown JSON Schema keyword "frobnicate"`},
-		{"oneOf union", param(`{"oneOf": [{"type": "string"}, {"type": "integer"}]}`), p + `/oneOf: no alternative is null: only [T, {"type": "null"}] (an optional T) is supported`},
-		{"oneOf three", param(`{"oneOf": [{"type": "string"}, {"type": "null"}, {}]}`), p + `/oneOf: 3 alternatives: only [T, {"type": "null"}] (an optional T) is supported`},
 		{"anyOf with type", param(`{"type": "string", "anyOf": [{"type": "string"}, {"type": "null"}]}`), p + "/type: type next to anyOf is not supported"},
-		{"nested oneOf", param(`{"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "boolean"}]}}`), p + `/items/oneOf: no alternative is null: only [T, {"type": "null"}] (an optional T) is supported`},
 		{"external ref", param(`{"$ref": "other.json#/components/schemas/X"}`), p + `/$ref: external $ref "other.json#/components/schemas/X" is not supported: the document must be self-contained`},
 		{"definitions ref", param(`{"$ref": "#/definitions/X"}`), p + `/$ref: unsupported $ref "#/definitions/X": only #/components/schemas/<name> and #/components/contentDescriptors/<name> are supported`},
 		{"deep ref", param(`{"$ref": "#/components/schemas/X/properties/a"}`), p + `/$ref: unsupported $ref "#/components/schemas/X/properties/a": only #/components/schemas/<name> and #/components/contentDescriptors/<name> are supported`},
@@ -270,7 +278,6 @@ func TestImportRejects(t *testing.T) {
 		{"null param", param(`{"type": "null"}`), p + `: the type "null" is only allowed as a method's whole result (no result)`},
 		{"false schema", param(`false`), p + ": the schema false accepts no value"},
 		{"string schema", param(`"string"`), p + ": a schema must be an object or a boolean, not string"},
-		{"nullable items", param(`{"type": "array", "items": {"type": ["string", "null"]}}`), p + "/items: nullable list elements and map values have no oschema type"},
 		{"properties and map", param(`{"type": "object", "properties": {}, "additionalProperties": {"type": "string"}}`), p + "/additionalProperties: a schema next to properties has no oschema type (a record has fixed fields)"},
 		{"required unknown", param(`{"type": "object", "properties": {"a": {}}, "required": ["b"]}`), p + `/required/0: required property "b" is not in properties`},
 		{"field clash", param(`{"type": "object", "properties": {"currentLogs": {}, "current_logs": {}}}`), p + `/properties/current_logs: property name "current_logs" collides with ` + strings.TrimPrefix(p, "openrpc.json: ") + `/properties/currentLogs: both become "current_logs"`},
@@ -279,8 +286,6 @@ func TestImportRejects(t *testing.T) {
 		{"descriptor cycle", doc(`{"name": "m", "params": [{"$ref": "#/components/contentDescriptors/P"}]}`,
 			`"contentDescriptors": {"P": {"name": "p", "schema": {"$ref": "#/components/contentDescriptors/P"}}}`),
 			"openrpc.json: #/components/contentDescriptors/P/schema/$ref: #/components/contentDescriptors/P refers to itself (an infinite type)"},
-		{"nullable result", doc(`{"name": "m", "params": [], "result": {"name": "r", "schema": {"type": ["string", "null"]}}}`, ""),
-			"openrpc.json: #/methods/0/result/schema: a result that may be null has no oschema type; make the method return a record with an optional field"},
 		{"by-position", doc(`{"name": "m", "params": [], "paramStructure": "by-position"}`, ""), `openrpc.json: #/methods/0/paramStructure: "by-position" is not supported: oschema always sends params by name`},
 		{"method clash", doc(`{"name": "service.start", "params": []}, {"name": "service_start", "params": []}`, ""),
 			`openrpc.json: #/methods/1/name: method name "service_start" collides with #/methods/0/name: both become "service_start"`},
@@ -318,4 +323,57 @@ func TestImportRejects(t *testing.T) {
 			assert.Equal(t, tc.want, err.Error())
 		})
 	}
+}
+
+// TestImportComposition checks the composition mappings of
+// testdata/import/composition.json: allOf records, nullable params,
+// fields, results and elements, and unions imported as any with a warning.
+func TestImportComposition(t *testing.T) {
+	path := filepath.Join("testdata", "import", "composition.json")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	s, warnings, err := ImportWithWarnings(path, b)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		path + ": #/components/schemas/Audit/properties/metadata/anyOf: a union of 3 alternatives has no oschema type: imported as any",
+		path + ": #/methods/2/params/0/schema/oneOf: a union of 2 alternatives has no oschema type: imported as any",
+	}, warnings)
+
+	fieldNames := func(d *model.Decl) []string {
+		var out []string
+		for _, f := range d.Fields {
+			out = append(out, f.Name)
+		}
+		return out
+	}
+	item := s.Decl("Item")
+	require.NotNil(t, item)
+	assert.Equal(t, []string{"id", "createdAt", "name", "quantity", "location", "tags"}, fieldNames(item), "ref parts first, then the object's")
+	assert.Equal(t, "Server-assigned id.", item.Field("id").Doc, "the first part's doc wins")
+	assert.False(t, item.Field("tags").Optional, "required of the object part")
+	assert.True(t, item.Field("location").Optional, "anyOf [Location, null]")
+	audited := s.Decl("AuditedItem")
+	assert.Equal(t, append(fieldNames(item), "changedBy", "metadata"), fieldNames(audited), "allOf of two refs, one itself an allOf")
+	assert.Equal(t, model.KindAny, audited.Field("metadata").Type.Kind)
+	assert.True(t, audited.Field("metadata").Optional, "a union with null is any, optional")
+	assert.Equal(t, []string{"name", "quantity", "location", "dryRun"}, fieldNames(s.Decl("ItemCreateParamsItem")))
+
+	svc := s.Services[0]
+	assert.Equal(t, "Item", svc.Method("item_get").Result.Decl.Name, "a nullable result is its schema")
+	assert.True(t, svc.Method("item_create").Params[1].Optional, `type ["string", "null"]`)
+	assert.Equal(t, model.KindAny, svc.Method("item_find").Params[0].Type.Kind)
+	assert.True(t, svc.Method("item_find").Params[1].Optional)
+	assert.Equal(t, "[AuditedItem]", svc.Method("item_find").Result.String(), "a nullable element is its schema")
+}
+
+// allOfChain returns n components S0..S(n-1), each the allOf of the next
+// one twice: 2^n parts once flattened.
+func allOfChain(n int) string {
+	var parts []string
+	for i := 0; i < n-1; i++ {
+		next := fmt.Sprintf(`{"$ref": "#/components/schemas/S%d"}`, i+1)
+		parts = append(parts, fmt.Sprintf(`"S%d": {"allOf": [%s, %s]}`, i, next, next))
+	}
+	parts = append(parts, fmt.Sprintf(`"S%d": {"type": "object", "properties": {"a": {}}}`, n-1))
+	return strings.Join(parts, ", ")
 }

@@ -66,7 +66,9 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 		explicit[name] = p
 	}
 
-	s, err := getSource().loadSchema(fs.Arg(0))
+	src := getSource()
+	src.warn = stderr
+	s, err := src.loadSchema(fs.Arg(0))
 	if err != nil {
 		return err
 	}

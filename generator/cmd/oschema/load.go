@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -24,6 +25,10 @@ type source struct {
 	srcs    []string // only these files of the schema dir (nil: all)
 	imports []string // "import/path=dir" pairs; non-nil means strict
 	hint    string   // label named in missing-import errors
+	// warn, when set, receives the importer's warnings (an OpenRPC
+	// construct imported by a documented best mapping, such as a union
+	// imported as any), one "warning: ..." line each.
+	warn io.Writer
 }
 
 // workspaceMarkers are the files that mark a Bazel workspace's root.
@@ -131,7 +136,13 @@ func (src source) loadSchema(arg string) (*model.Schema, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading OpenRPC document: %w", err)
 		}
-		return openrpc.Import(name, data)
+		schema, warnings, err := openrpc.ImportWithWarnings(name, data)
+		if src.warn != nil {
+			for _, w := range warnings {
+				fmt.Fprintln(src.warn, "warning: "+w)
+			}
+		}
+		return schema, err
 	}
 	if !inside {
 		return nil, fmt.Errorf("schema directory %s is outside the workspace root %s: pass a directory inside it, or set -root", arg, root)

@@ -342,3 +342,18 @@ func TestOpenRPCImportOfWireNamesChecks(t *testing.T) {
 		})
 	}
 }
+
+// A union with no oschema type imports as any, and the CLI says so on
+// stderr, naming the JSON pointer, without failing.
+func TestOpenRPCImportWarnsOnUnions(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(testtool.RepoRoot(t), "generator", "openrpc", "testdata", "import", "composition.json"))
+	require.NoError(t, err)
+	workspace(t, map[string]string{"doc.json": string(data)})
+	code, _, stderr := runCLI("openrpc", "import", "-o", "svc/x/00.oschema", "doc.json")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "warning: doc.json: #/")
+	assert.Contains(t, stderr, "imported as any")
+	code, _, stderr = runCLI("generate", "-artifacts", "go", "-out", "o", "doc.json")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "imported as any")
+}

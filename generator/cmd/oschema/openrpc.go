@@ -69,7 +69,7 @@ func cmdOpenRPCImport(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 || !strings.HasSuffix(fs.Arg(0), ".json") {
 		return usagef("openrpc import takes one OpenRPC document (a .json file)")
 	}
-	s, err := source{root: "."}.loadSchema(fs.Arg(0))
+	s, err := source{root: ".", warn: stderr}.loadSchema(fs.Arg(0))
 	if err != nil {
 		return err
 	}
