@@ -2,7 +2,8 @@
 
     load("@rules_oschema//rules:defs.bzl", "oschema_clients", "oschema_library")
 
-oschema_go_library, which needs rules_go, is in //go:defs.bzl.
+oschema_go_library, which needs rules_go, is in //go:defs.bzl; oschema_py_library
+in //py:defs.bzl.
 """
 
 load(

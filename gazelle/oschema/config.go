@@ -20,6 +20,7 @@ const (
 	clientsNamingDirective = "oschema_clients_naming"
 	writebackDirective     = "oschema_writeback"
 	goLibraryDirective     = "oschema_go_library"
+	languagesDirective     = "oschema_languages"
 	// prefixDirective is Gazelle's Go language's; only read here.
 	prefixDirective = "prefix"
 )
@@ -55,9 +56,13 @@ type Config struct {
 	// Artifacts, Gazelle owns the attribute only when WritebackSet.
 	Writeback    bool
 	WritebackSet bool
-	// GoLibrary is true under "# gazelle:oschema_go_library on": each
-	// schema with a service also gets an oschema_go_library.
+	// GoLibrary is true under "# gazelle:oschema_go_library on" or an
+	// "# gazelle:oschema_languages" list naming go: each schema with a
+	// service also gets an oschema_go_library.
 	GoLibrary bool
+	// PyLibrary is true under an "# gazelle:oschema_languages" list naming
+	// py: each schema with a service also gets an oschema_py_library.
+	PyLibrary bool
 
 	// goPrefix is the Go import path of goPrefixRel, from the nearest
 	// "# gazelle:prefix" directive (Gazelle's Go language's own, read here
@@ -117,6 +122,7 @@ func (*oschemaLang) KnownDirectives() []string {
 		clientsNamingDirective,
 		writebackDirective,
 		goLibraryDirective,
+		languagesDirective,
 		prefixDirective,
 	}
 }
@@ -185,6 +191,12 @@ func applyDirective(oc *Config, key, value string) error {
 		default:
 			return fmt.Errorf("invalid gazelle:%s value %q: want on or off", key, value)
 		}
+	case languagesDirective:
+		langs, err := parseLanguages(value)
+		if err != nil {
+			return fmt.Errorf("invalid gazelle:%s value %q: %v", key, value, err)
+		}
+		oc.GoLibrary, oc.PyLibrary = langs[goLanguage], langs[pyLanguage]
 	case writebackDirective:
 		switch value {
 		case "true":
@@ -196,6 +208,35 @@ func applyDirective(oc *Config, key, value string) error {
 		}
 	}
 	return nil
+}
+
+// Names in an oschema_languages list: the language targets Gazelle writes
+// next to oschema_clients.
+const (
+	goLanguage = "go" // oschema_go_library
+	pyLanguage = "py" // oschema_py_library
+)
+
+// parseLanguages parses "go,py": a set of known language names, order and
+// repeats ignored. An empty value (or "none") is the empty set: no
+// language targets.
+func parseLanguages(value string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if value == "" || value == "none" {
+		return out, nil
+	}
+	for _, l := range strings.Split(value, ",") {
+		l = strings.TrimSpace(l)
+		switch l {
+		case goLanguage, pyLanguage:
+			out[l] = true
+		case "":
+			return nil, fmt.Errorf("empty language name")
+		default:
+			return nil, fmt.Errorf("unknown language %q; choose from %s, %s (or none)", l, goLanguage, pyLanguage)
+		}
+	}
+	return out, nil
 }
 
 // parseArtifacts parses "python,js": known names, order kept, a name

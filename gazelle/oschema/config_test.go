@@ -88,3 +88,65 @@ func TestArtifactListsAgree(t *testing.T) {
 		assert.Equal(t, names(fromList), names(fromDirective), "%q: the CLI selects the same from the list and from what the directive wrote", in)
 	}
 }
+
+// oschema_languages sets both language switches at once; oschema_go_library
+// toggles only Go; a bad list leaves both as they were.
+func TestLanguagesDirective(t *testing.T) {
+	oc := DefaultConfig()
+	require.NoError(t, applyDirective(oc, languagesDirective, "go, py"))
+	assert.True(t, oc.GoLibrary)
+	assert.True(t, oc.PyLibrary)
+	require.NoError(t, applyDirective(oc, goLibraryDirective, "off"))
+	assert.False(t, oc.GoLibrary)
+	assert.True(t, oc.PyLibrary)
+	require.NoError(t, applyDirective(oc, languagesDirective, "go"))
+	assert.True(t, oc.GoLibrary)
+	assert.False(t, oc.PyLibrary)
+
+	err := applyDirective(oc, languagesDirective, "go,rust")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown language "rust"`)
+	assert.True(t, oc.GoLibrary, "kept")
+	assert.False(t, oc.PyLibrary, "kept")
+
+	for _, none := range []string{"", "none"} {
+		require.NoError(t, applyDirective(oc, languagesDirective, none))
+		assert.False(t, oc.GoLibrary, none)
+		assert.False(t, oc.PyLibrary, none)
+	}
+}
+
+func TestPyModuleName(t *testing.T) {
+	assert.Equal(t, "hero_logic_client", pyModuleName("examples/hero_logic"))
+	assert.Equal(t, "hero_logic_v2_client", pyModuleName("x/hero-logic.v2"))
+	assert.Equal(t, "_2d_client", pyModuleName("x/2d"))
+	assert.Equal(t, "root_client", pyModuleName(""))
+}
+
+// importPathOf computes what oschema_library's import_path_of does
+// (rules/private/library.bzl; //rules/tests:import_path_test and the
+// failure tests next to it use the same cases).
+func TestImportPathOf(t *testing.T) {
+	for _, c := range []struct{ pkg, prefix, strip, want string }{
+		{"a/b", "", "", "a/b"},
+		{"third_party/ext", "", "/third_party", "ext"},
+		{"rules/tests/fixture/prefixed/ext", "vendor", "/rules/tests/fixture/prefixed", "vendor/ext"},
+		{"a/b", "x/", "", "x/a/b"},
+		{"a/b", "x", "/a/b", "x"},
+		{"a/b", "x", ".", "x"}, // relative: the package itself
+	} {
+		got, err := importPathOf(c.pkg, c.prefix, c.strip)
+		require.NoError(t, err, "%+v", c)
+		assert.Equal(t, c.want, got, "%+v", c)
+	}
+	for _, c := range []struct{ pkg, prefix, strip, msg string }{
+		{"rules/tests", "", "/elsewhere", `the package "rules/tests" is not under "elsewhere"`},
+		{"a", "/abs", "", `import_prefix "/abs" must not start with "/"`},
+		{"rules/tests", "", "/rules/tests", "leave an empty import path"},
+		{"a", "../up", "", `cannot contain ".."`},
+	} {
+		_, err := importPathOf(c.pkg, c.prefix, c.strip)
+		require.Error(t, err, "%+v", c)
+		assert.Contains(t, err.Error(), c.msg)
+	}
+}

@@ -30,7 +30,7 @@ func schemaImports(relPath string, src []byte) ([]string, bool, error) {
 			}
 		}
 	}
-	badLines := map[int]bool{}
+	badLines := map[int32]bool{}
 	for _, d := range diags {
 		badLines[d.Pos.Line] = true
 	}

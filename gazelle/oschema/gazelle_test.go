@@ -249,3 +249,40 @@ oschema_go_library(
 	require.Len(t, res, 1)
 	assert.Equal(t, "//svc:svc_schema", res[0].Label.String())
 }
+
+// An oschema_py_library is indexed under its module, and a Python import
+// (language "py", as rules_python's Gazelle extension asks) of that module
+// resolves to it; a Go import of the same string does not.
+func TestCrossResolvePyImport(t *testing.T) {
+	lang := oschema.NewLanguage()
+	c := config.New()
+	lang.RegisterFlags(flag.NewFlagSet("test", flag.ContinueOnError), "update", c)
+	f, err := rule.LoadData("svc/BUILD.bazel", "svc", []byte(`
+oschema_library(name = "svc_schema", srcs = ["00_svc.oschema"])
+
+oschema_py_library(
+    name = "svc_py",
+    module = "svc_client",
+    schema = ":svc_schema",
+)
+`))
+	require.NoError(t, err)
+	ix := resolve.NewRuleIndex(func(r *rule.Rule, pkgRel string) resolve.Resolver {
+		if _, ok := lang.Kinds()[r.Kind()]; ok {
+			return lang
+		}
+		return nil
+	}, lang)
+	for _, r := range f.Rules {
+		ix.AddRule(c, r, f)
+	}
+	ix.Finish()
+
+	pyImp := resolve.ImportSpec{Lang: "py", Imp: "svc_client"}
+	res := ix.FindRulesByImportWithConfig(c, pyImp, "py")
+	require.Len(t, res, 1)
+	assert.Equal(t, "//svc:svc_py", res[0].Label.String())
+	assert.Empty(t, ix.FindRulesByImportWithConfig(c, resolve.ImportSpec{Lang: "py", Imp: "other"}, "py"))
+	assert.Empty(t, ix.FindRulesByImportWithConfig(c, resolve.ImportSpec{Lang: "go", Imp: "svc_client"}, "go"))
+	assert.Empty(t, ix.FindRulesByImportWithConfig(c, pyImp, "go"), "only Python rules depend on an oschema_py_library")
+}

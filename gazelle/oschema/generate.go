@@ -21,9 +21,16 @@ const (
 	generatedDir = "generated"
 	// goLibraryNaming names new oschema_go_library targets.
 	goLibraryNaming = "{dirname}_go"
+	// pyLibraryNaming names new oschema_py_library targets, and
+	// pyModuleNaming their module: "{dirname}_client", not "client", so the
+	// clients of two services can be imported into one Python program.
+	pyLibraryNaming = "{dirname}_py"
+	pyModuleNaming  = "{dirname}_client"
 	// goLangName is the name of Gazelle's Go language, whose imports
 	// CrossResolve answers.
 	goLangName = "go"
+	// pyLangName is the name of rules_python's Gazelle language.
+	pyLangName = "py"
 	// existingDepsKey is the private attribute of a generated
 	// oschema_library holding the deps the existing rule had.
 	existingDepsKey = "_oschema_existing_deps"
@@ -37,7 +44,7 @@ func (*oschemaLang) GenerateRules(args language.GenerateArgs) language.GenerateR
 // Generated is what GenerateForDir produces for one directory.
 type Generated struct {
 	// Gen are the oschema_library, oschema_clients and (opt-in)
-	// oschema_go_library rules, in that order; in a generated/ directory
+	// oschema_go_library and oschema_py_library rules, in that order; in a generated/ directory
 	// that is a package, its oschema_generated_files rule.
 	Gen []*rule.Rule
 	// Imports[i] is what Resolve needs for Gen[i]: the schema's sorted
@@ -71,7 +78,8 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 
 	libs := existingRules(c, f, libraryKind)
 	clients := existingRules(c, f, clientsKind)
-	goLibs := ownedGoLibraries(existingRules(c, f, goLibraryKind))
+	goLibs := ownedLangLibraries(existingRules(c, f, goLibraryKind))
+	pyLibs := ownedLangLibraries(existingRules(c, f, pyLibraryKind))
 	if len(srcs) == 0 {
 		var empty []*rule.Rule
 		for _, r := range libs {
@@ -82,6 +90,9 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 		}
 		for _, r := range goLibs {
 			empty = append(empty, rule.NewRule(goLibraryKind, r.Name()))
+		}
+		for _, r := range pyLibs {
+			empty = append(empty, rule.NewRule(pyLibraryKind, r.Name()))
 		}
 		if isGeneratedPackageDir(c, dir, rel, f, regularFiles) {
 			return Generated{
@@ -104,15 +115,26 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 	lib := rule.NewRule(libraryKind, libName)
 	lib.SetAttr("srcs", srcs)
 	lib.SetAttr("visibility", []string{"//visibility:public"})
+	selfImport := rel
 	for _, r := range libs {
 		if r.Name() == libName {
 			// Resolve sees only this new rule; it keeps an existing dep
 			// the index cannot confirm or deny (see ResolveDepsKeeping).
 			lib.SetPrivateAttr(existingDepsKey, r.AttrStrings("deps"))
+			// import_prefix / strip_import_prefix are the user's; carried
+			// over so that the rule Gazelle indexes has them.
+			for _, a := range []string{"import_prefix", "strip_import_prefix"} {
+				if v := r.Attr(a); v != nil {
+					lib.SetAttr(a, v)
+				}
+			}
+			if imp, err := libraryImportPath(rel, r); err == nil {
+				selfImport = imp
+			}
 		}
 	}
 
-	imports, serves := readImports(dir, rel, srcs)
+	imports, serves := readImports(dir, rel, selfImport, srcs)
 	var empty []*rule.Rule
 	for _, r := range libs {
 		if r.Name() != libName {
@@ -127,6 +149,9 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 		}
 		for _, r := range goLibs {
 			empty = append(empty, rule.NewRule(goLibraryKind, r.Name()))
+		}
+		for _, r := range pyLibs {
+			empty = append(empty, rule.NewRule(pyLibraryKind, r.Name()))
 		}
 		return Generated{Gen: []*rule.Rule{lib}, Imports: []interface{}{imports}, Empty: empty}
 	}
@@ -183,6 +208,14 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 			genImports = append(genImports, nil)
 		}
 	}
+	if oc.PyLibrary {
+		pl := rule.NewRule(pyLibraryKind, pickName(expandNaming(pyLibraryNaming, rel), pyLibs))
+		pl.SetAttr("module", pyModuleName(rel))
+		pl.SetAttr("schema", ":"+libName)
+		pl.SetAttr("visibility", []string{"//visibility:public"})
+		gen = append(gen, pl)
+		genImports = append(genImports, nil)
+	}
 
 	return Generated{
 		Gen:     gen,
@@ -191,10 +224,26 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 	}
 }
 
-// ownedGoLibraries are the oschema_go_library rules Gazelle maintains: those
-// of this directory's schema (schema ":..."). One built from a schema
-// elsewhere was written by hand and is left alone.
-func ownedGoLibraries(rules []*rule.Rule) []*rule.Rule {
+// pyModuleName is the module of a new oschema_py_library: "{dirname}_client"
+// made a Python identifier (characters other than letters, digits and _
+// become _, a leading digit gets a _ in front).
+func pyModuleName(rel string) string {
+	name := []rune(expandNaming(pyModuleNaming, rel))
+	for i, r := range name {
+		if !(r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')) {
+			name[i] = '_'
+		}
+	}
+	if name[0] >= '0' && name[0] <= '9' {
+		return "_" + string(name)
+	}
+	return string(name)
+}
+
+// ownedLangLibraries are the oschema_go_library (or oschema_py_library) rules
+// Gazelle maintains: those of this directory's schema (schema ":..."). One
+// built from a schema elsewhere was written by hand and is left alone.
+func ownedLangLibraries(rules []*rule.Rule) []*rule.Rule {
 	var out []*rule.Rule
 	for _, r := range rules {
 		if s := r.AttrString("schema"); s == "" || strings.HasPrefix(s, ":") {
@@ -274,9 +323,9 @@ func isGeneratedPackageDir(c *config.Config, dir, rel string, f *rule.File, regu
 }
 
 // readImports returns the sorted, distinct imports of the schema's files,
-// without imports of the schema itself, and whether any file declares a
-// service (or a [rootobject], which implies one).
-func readImports(dir, rel string, srcs []string) ([]string, bool) {
+// without imports of the schema itself (its import path self), and whether
+// any file declares a service (or a [rootobject], which implies one).
+func readImports(dir, rel, self string, srcs []string) ([]string, bool) {
 	serves := false
 	seen := map[string]bool{}
 	var out []string
@@ -292,7 +341,7 @@ func readImports(dir, rel string, srcs []string) ([]string, bool) {
 			log.Print(err)
 		}
 		for _, imp := range imps {
-			if imp != rel && !seen[imp] {
+			if imp != self && !seen[imp] {
 				seen[imp] = true
 				out = append(out, imp)
 			}

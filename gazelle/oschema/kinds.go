@@ -7,8 +7,10 @@ const (
 	clientsKind        = "oschema_clients"
 	generatedFilesKind = "oschema_generated_files"
 	goLibraryKind      = "oschema_go_library"
+	pyLibraryKind      = "oschema_py_library"
 	rulesLoad          = "@rules_oschema//rules:defs.bzl"
 	goLoad             = "@rules_oschema//go:defs.bzl"
+	pyLoad             = "@rules_oschema//py:defs.bzl"
 )
 
 // oschemaKinds tells Gazelle's merger what it owns in each rule. Gazelle
@@ -21,7 +23,8 @@ const (
 // leaves them the user's. generated_package is a fact about the tree (does
 // generated/ hold a BUILD file or .go files?), so Gazelle owns it. oschema_generated_files has no
 // attributes to own; Gazelle adds it and never deletes it (NonEmptyAttrs
-// nil). The importpath of oschema_go_library is only added when missing.
+// nil). The importpath of oschema_go_library and the module of
+// oschema_py_library are only added when missing.
 var oschemaKinds = map[string]rule.KindInfo{
 	libraryKind: {
 		MatchAny:       true,
@@ -40,6 +43,10 @@ var oschemaKinds = map[string]rule.KindInfo{
 		NonEmptyAttrs:  map[string]bool{"schema": true},
 		MergeableAttrs: map[string]bool{"schema": true},
 	},
+	pyLibraryKind: {
+		NonEmptyAttrs:  map[string]bool{"schema": true},
+		MergeableAttrs: map[string]bool{"schema": true},
+	},
 }
 
 var oschemaLoads = []rule.LoadInfo{
@@ -50,6 +57,10 @@ var oschemaLoads = []rule.LoadInfo{
 	{
 		Name:    goLoad,
 		Symbols: []string{goLibraryKind},
+	},
+	{
+		Name:    pyLoad,
+		Symbols: []string{pyLibraryKind},
 	},
 }
 

@@ -13,17 +13,28 @@ import (
 	"github.com/bazelbuild/bazel-gazelle/rule"
 )
 
-// Imports indexes an oschema_library under its package path: that is the
-// string other schemas write in `import "..."`. An oschema_go_library is
+// Imports indexes an oschema_library under its import path: that is the
+// string other schemas write in `import "..."`, its package unless
+// import_prefix / strip_import_prefix change it (libraryImportPath). An oschema_go_library is
 // indexed under its Go importpath (as an import of language "go", recorded
-// for this language), which CrossResolve answers Go imports from.
+// for this language), which CrossResolve answers Go imports from; an
+// oschema_py_library under its module (language "py"), for Python imports.
 func (*oschemaLang) Imports(c *config.Config, r *rule.Rule, f *rule.File) []resolve.ImportSpec {
 	switch r.Kind() {
 	case libraryKind:
-		return []resolve.ImportSpec{{Lang: languageName, Imp: f.Pkg}}
+		imp, err := libraryImportPath(f.Pkg, r)
+		if err != nil {
+			log.Printf("//%s:%s: %v; indexed under its package", f.Pkg, r.Name(), err)
+			imp = f.Pkg
+		}
+		return []resolve.ImportSpec{{Lang: languageName, Imp: imp}}
 	case goLibraryKind:
 		if imp := r.AttrString("importpath"); imp != "" {
 			return []resolve.ImportSpec{{Lang: goLangName, Imp: imp}}
+		}
+	case pyLibraryKind:
+		if mod := r.AttrString("module"); mod != "" {
+			return []resolve.ImportSpec{{Lang: pyLangName, Imp: mod}}
 		}
 	}
 	return nil
@@ -33,14 +44,16 @@ func (*oschemaLang) Imports(c *config.Config, r *rule.Rule, f *rule.File) []reso
 // go_test that Gazelle's Go language resolves) of an oschema_go_library's
 // importpath to that target. Gazelle asks cross resolvers only when no Go
 // rule provides the import, so a go_library of the same importpath wins,
-// and "# gazelle:resolve go ..." wins over both.
+// and "# gazelle:resolve go ..." wins over both. Likewise a Python import
+// (language "py", as rules_python's Gazelle extension names it) of an
+// oschema_py_library's module resolves to that target.
 func (*oschemaLang) CrossResolve(c *config.Config, ix *resolve.RuleIndex, imp resolve.ImportSpec, lang string) []resolve.FindResult {
 	return CrossResolveGo(ix, imp, lang)
 }
 
-// CrossResolveGo is CrossResolve as a plain function.
+// CrossResolveGo is CrossResolve as a plain function (Go and Python).
 func CrossResolveGo(ix *resolve.RuleIndex, imp resolve.ImportSpec, lang string) []resolve.FindResult {
-	if ix == nil || lang != goLangName || imp.Lang != goLangName {
+	if ix == nil || lang != imp.Lang || (lang != goLangName && lang != pyLangName) {
 		return nil
 	}
 	return ix.FindRulesByImport(imp, languageName)
@@ -170,4 +183,61 @@ func existingDepIn(existing []string, imp string, from label.Label) label.Label 
 		}
 	}
 	return label.NoLabel
+}
+
+// libraryImportPath is the import path of the oschema_library r of package
+// pkg, as the rule computes it (rules/private/library.bzl, import_path_of):
+// the package, strip_import_prefix removed ("/a" relative to the
+// repository root, "a" to the package), import_prefix prepended.
+func libraryImportPath(pkg string, r *rule.Rule) (string, error) {
+	prefix, strip := r.AttrString("import_prefix"), r.AttrString("strip_import_prefix")
+	return importPathOf(pkg, prefix, strip)
+}
+
+func importPathOf(pkg, importPrefix, stripImportPrefix string) (string, error) {
+	for _, p := range []string{importPrefix, stripImportPrefix} {
+		for _, part := range strings.Split(p, "/") {
+			if part == ".." {
+				return "", fmt.Errorf(`import_prefix and strip_import_prefix cannot contain ".."`)
+			}
+		}
+	}
+	if strings.HasPrefix(importPrefix, "/") {
+		return "", fmt.Errorf(`import_prefix %q must not start with "/": it is prepended to the import path`, importPrefix)
+	}
+	p := pkg
+	if stripImportPrefix != "" {
+		var prefix string
+		if strings.HasPrefix(stripImportPrefix, "/") {
+			prefix = cleanPath(stripImportPrefix)
+		} else {
+			prefix = cleanPath(pkg + "/" + stripImportPrefix)
+		}
+		switch {
+		case prefix == p:
+			p = ""
+		case prefix != "" && strings.HasPrefix(p, prefix+"/"):
+			p = p[len(prefix)+1:]
+		case prefix != "":
+			return "", fmt.Errorf("strip_import_prefix %q: the package %q is not under %q", stripImportPrefix, pkg, prefix)
+		}
+	}
+	if importPrefix != "" {
+		p = cleanPath(importPrefix + "/" + p)
+	}
+	if p == "" && (importPrefix != "" || stripImportPrefix != "") {
+		return "", fmt.Errorf("import_prefix %q and strip_import_prefix %q leave an empty import path", importPrefix, stripImportPrefix)
+	}
+	return p, nil
+}
+
+// cleanPath drops empty and "." elements, as the rule's _clean does.
+func cleanPath(p string) string {
+	var parts []string
+	for _, e := range strings.Split(p, "/") {
+		if e != "" && e != "." {
+			parts = append(parts, e)
+		}
+	}
+	return strings.Join(parts, "/")
 }
