@@ -36,38 +36,17 @@ const rustHandlerCrate = "oschema_hero_proc_rust_handler"
 func startRustServer(t *testing.T) *proc.Client {
 	t.Helper()
 	testtool.SkipUnderBazel(t, "the generated Rust server of hero_proc")
-	home, _ := os.UserHomeDir()
-	cargo := testtool.Look(t, "cargo", filepath.Join(home, ".cargo", "bin", "cargo"))
-
-	dir := t.TempDir()
-	write := func(name string, content []byte) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, content, 0o644))
-	}
 	read := func(name string) []byte {
 		b, err := os.ReadFile(filepath.FromSlash(name))
 		require.NoError(t, err)
 		return b
 	}
-	testtool.WriteCargoProject(t, dir, rustHandlerCrate)
-	write("src/main.rs", read("testdata/rust_handler/main.rs"))
+	files := map[string][]byte{"src/main.rs": read("testdata/rust_handler/main.rs")}
 	for _, name := range []string{"rust_types.rs", "rust_server.rs"} {
-		write("src/hero_proc/"+name, read("hero_proc/generated/"+name))
+		files["src/hero_proc/"+name] = read("hero_proc/generated/" + name)
 	}
-
-	target := os.Getenv("CARGO_TARGET_DIR")
-	if target == "" {
-		target = filepath.Join(os.TempDir(), "oschema-cargo-target")
-	}
-	build := exec.Command(cargo, "build", "--offline", "--quiet")
-	build.Dir = dir
-	build.Env = append(os.Environ(),
-		"CARGO_TARGET_DIR="+target,
-		"PATH="+filepath.Dir(cargo)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	start := time.Now()
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "cargo build:\n%s", out)
+	bin := testtool.CargoBuild(t, t.TempDir(), rustHandlerCrate, files)
 	t.Logf("cargo build: %v", time.Since(start).Round(time.Millisecond))
 
 	// A short socket path: sun_path has room for 107 bytes only.
@@ -75,7 +54,7 @@ func startRustServer(t *testing.T) *proc.Client {
 	require.NoError(t, err)
 	t.Cleanup(cleanup)
 	sock := filepath.Join(sdir, "rpc.sock")
-	cmd := exec.Command(filepath.Join(target, "debug", rustHandlerCrate), sock)
+	cmd := exec.Command(bin, sock)
 	// The server writes stderr while the test may read it.
 	stderr := &lockedBuffer{}
 	cmd.Stderr = stderr

@@ -2,7 +2,6 @@ package matrix
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -159,30 +158,5 @@ func socketPath(t testing.TB) string {
 // sources with the shared target directory and returns the binary.
 func cargoBuild(t testing.TB, dir, crate string, files map[string][]byte) string {
 	t.Helper()
-	home, _ := os.UserHomeDir()
-	cargo := testtool.Look(t, "cargo", filepath.Join(home, ".cargo", "bin", "cargo"))
-	registry := testtool.CargoRegistry(t)
-	files["Cargo.toml"] = []byte(fmt.Sprintf(`[package]
-name = %q
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-`, crate))
-	files[".cargo/config.toml"] = []byte(fmt.Sprintf("[source.crates-io]\nreplace-with = \"debian\"\n\n[source.debian]\ndirectory = %q\n", registry))
-	writeFiles(t, dir, files)
-	target := os.Getenv("CARGO_TARGET_DIR")
-	if target == "" {
-		target = filepath.Join(os.TempDir(), "oschema-cargo-target")
-	}
-	cmd := exec.Command(cargo, "build", "--offline", "--quiet")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+target,
-		"PATH="+filepath.Dir(cargo)+string(os.PathListSeparator)+os.Getenv("PATH"))
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "cargo build:\n%s", out)
-	return filepath.Join(target, "debug", crate)
+	return testtool.CargoBuild(t, dir, crate, files)
 }

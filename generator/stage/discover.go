@@ -97,18 +97,19 @@ func DocumentOf(reply []byte) ([]byte, error) {
 }
 
 // LoadLive discovers the document of the service on socket and imports
-// it. The schema's Path (named in generated headers) is
-// "rpc.discover:" + socket.
-func LoadLive(ctx context.Context, socket string) (*model.Schema, []byte, error) {
+// it, with the importer's warnings (constructs imported by a documented
+// best mapping, such as a union as any). The schema's Path (named in
+// generated headers) is "rpc.discover:" + socket.
+func LoadLive(ctx context.Context, socket string) (*model.Schema, []byte, []string, error) {
 	doc, err := Discover(ctx, socket)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	s, err := openrpc.Import("rpc.discover:"+socket, doc)
+	s, warnings, err := openrpc.ImportWithWarnings("rpc.discover:"+socket, doc)
 	if err != nil {
-		return nil, doc, fmt.Errorf("the rpc.discover result is not an OpenRPC document oschema accepts: %w", err)
+		return nil, doc, warnings, fmt.Errorf("the rpc.discover result is not an OpenRPC document oschema accepts: %w", err)
 	}
-	return s, doc, nil
+	return s, doc, warnings, nil
 }
 
 func snippet(b []byte) string {

@@ -306,7 +306,8 @@ print(beta_client.BetaServiceClient().scale(p, 4.0).x)
 `
 	out, err := exec.Command(python, "-c", script, outPy, sockets).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	assert.Equal(t, "hello py\na 1.5\na 3\n5\n6\n", string(out))
+	// x is an f64 in v2: the client decodes it as a float.
+	assert.Equal(t, "hello py\na 1.5\na 3.0\n5\n6.0\n", string(out))
 
 	if node, ok := lookNode(); ok {
 		js := `
@@ -330,4 +331,146 @@ console.log(await new g.GammaServiceClient().add({a: 4, b: 5}));
 func lookNode() (string, bool) {
 	p, err := exec.LookPath("node")
 	return p, err == nil
+}
+
+// stageRustCrate is the cargo package of testdata/rust/main.rs, and so the
+// name of its binary in the shared cargo target directory.
+const stageRustCrate = "oschema_stage_rust_servers"
+
+// buildRustServers builds testdata/rust/main.rs with the generated
+// rust_types.rs and rust_server.rs of each schema (module name -> schema):
+// one crate, one binary, serving the service its first argument names.
+func buildRustServers(t *testing.T, schemas map[string]*model.Schema) string {
+	t.Helper()
+	main, err := os.ReadFile(filepath.Join("testdata", "rust", "main.rs"))
+	require.NoError(t, err)
+	files := map[string][]byte{"src/main.rs": main}
+	chosen, err := artifacts.Select("rust_types,rust_server")
+	require.NoError(t, err)
+	for module, s := range schemas {
+		for _, a := range chosen {
+			out, err := a.Generate(s, s.Services[0], emit.Options{})
+			require.NoError(t, err)
+			for _, f := range out {
+				files["src/"+module+"/"+f.Name] = f.Content
+			}
+		}
+	}
+	start := time.Now()
+	bin := testtool.CargoBuild(t, t.TempDir(), stageRustCrate, files)
+	t.Logf("cargo build: %v", time.Since(start).Round(time.Millisecond))
+	return bin
+}
+
+// TestStageLiveRustServices runs generated Rust servers as processes:
+// alpha matches its pre-generated client, beta runs a newer schema (v2)
+// than its pre-generated client (v1). The staged Python and JS clients
+// then call them.
+func TestStageLiveRustServices(t *testing.T) {
+	testtool.SkipUnderBazel(t, "builds generated Rust servers with cargo")
+	alpha := loadTestSchema(t, ".", "alpha")
+	betaOld := loadTestSchema(t, "v1", "beta")
+	betaNew := loadTestSchema(t, "v2", "beta")
+	bin := buildRustServers(t, map[string]*model.Schema{"alpha": alpha, "beta": betaNew})
+
+	tmp := shortTemp(t)
+	from := filepath.Join(tmp, "from")
+	pregenerate(t, alpha, filepath.Join(from, "alpha", "generated"))
+	pregenerate(t, betaOld, filepath.Join(from, "beta", "generated"))
+	sockets := filepath.Join(tmp, "s")
+	for _, svc := range []string{"alpha", "beta"} {
+		srv := golangtest.Start(t, bin, svc, filepath.Join(sockets, svc, SocketName))
+		require.Equal(t, filepath.Join(sockets, svc, SocketName), srv.Socket)
+	}
+
+	outPy := filepath.Join(tmp, "py")
+	outJS := filepath.Join(tmp, "js")
+	opts := Options{Sockets: sockets, From: []string{from}, OutPython: outPy, OutJS: outJS, Timeout: 5 * time.Second}
+	rep, err := Stage(context.Background(), opts)
+	require.NoError(t, err)
+	byName := map[string]Result{}
+	for _, r := range rep.Services {
+		byName[r.Service] = r
+	}
+	require.Len(t, byName, 2)
+	a, b := byName["alpha"], byName["beta"]
+	assert.Equal(t, StatusCurrent, a.Status, a.Error)
+	assert.Equal(t, StatusDrift, b.Status, b.Error)
+	assert.True(t, rep.Drift)
+	// A generated Rust server announces the hash of its schema, as a Go
+	// one does. Its rpc.discover document goes through serde_json::Value,
+	// whose objects (without serde_json's preserve_order feature) sort
+	// their keys, so Point's properties arrive as label, x: the imported
+	// model orders its fields that way and hashes differently from the
+	// schema (alpha, with one parameter, is not affected). The announced
+	// hash is what still matches beta's clients.
+	assert.Equal(t, alpha.Hash(), a.LiveHash)
+	assert.Equal(t, alpha.Hash(), a.Announced)
+	assert.Equal(t, betaNew.Hash(), b.Announced)
+	// The Rust server answers rpc.discover with its document as written
+	// (not re-serialised with sorted keys), so the live model is the
+	// schema's, record fields in order.
+	assert.Equal(t, betaNew.Hash(), b.LiveHash)
+	assert.Equal(t, betaOld.Hash(), b.ClientHash)
+	require.NotNil(t, b.Diff)
+	kinds := map[string]bool{}
+	for _, c := range b.Diff.Changes {
+		kinds[c.Kind+" "+c.Where] = true
+	}
+	assert.True(t, kinds["method-added BetaService.scale"], "%v", kinds)
+	assert.True(t, kinds["field-type-changed Point.x"], "%v", kinds)
+
+	pre, err := os.ReadFile(filepath.Join(from, "alpha", "generated", "client.py"))
+	require.NoError(t, err)
+	staged, err := os.ReadFile(filepath.Join(outPy, "alpha_client.py"))
+	require.NoError(t, err)
+	assert.Equal(t, string(pre), string(staged), "the matching client is copied byte for byte")
+	for _, f := range []string{filepath.Join(outPy, "beta_client.py"), filepath.Join(outJS, "beta_client.js")} {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		lines := strings.SplitN(string(data), "\n", 4)
+		require.Len(t, lines, 4, f)
+		assert.Contains(t, lines[2], StageMarker+"generated at staging time", f)
+		assert.Contains(t, lines[2], "is stale", f)
+	}
+
+	again, err := Stage(context.Background(), opts)
+	require.NoError(t, err)
+	for _, r := range again.Services {
+		assert.Empty(t, r.Written, r.Service)
+	}
+
+	python := testtool.Look(t, "python3")
+	script := `
+import sys
+sys.path.insert(0, sys.argv[1])
+sockets = sys.argv[2]
+import alpha_client, beta_client, alpha_interface, beta_interface
+def unix(mod, svc):
+    return mod.UnixSocketTransport(sockets + "/" + svc + "/rpc.sock", timeout=5)
+print(alpha_client.AlphaServiceClient(unix(alpha_client, "alpha")).greet("py"))
+b = beta_client.BetaServiceClient(unix(beta_client, "beta"))
+p = b.get_point("a")
+print(p.label, p.x)
+print(b.scale(p, 2.0).x)
+print(beta_client.BetaServiceClient().scale(p, 4.0).x)
+`
+	out, err := exec.Command(python, "-c", script, outPy, sockets).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, "hello py\na 1.5\n3.0\n6.0\n", string(out))
+
+	node := testtool.Look(t, "node")
+	js := `
+const dir = process.argv[1];
+const sockets = process.argv[2];
+const a = await import(dir + "/alpha_client.js");
+const b = await import(dir + "/beta_client.js");
+console.log(await new a.AlphaServiceClient({socketPath: sockets + "/alpha/rpc.sock"}).greet({name: "js"}));
+const bc = new b.BetaServiceClient();
+const p = await bc.getPoint({label: "j"});
+console.log(p.label, (await bc.scale({p, factor: 3})).x);
+`
+	out, err = exec.Command(node, "--input-type=module", "-e", js, outJS, sockets).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, "hello js\nj 4.5\n", string(out))
 }

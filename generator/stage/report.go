@@ -35,6 +35,9 @@ func (r *Report) Text() string {
 		default:
 			fmt.Fprintf(&b, "%-8s  %s: skipped: %s\n", s.Status, s.Service, s.Error)
 		}
+		for _, w := range s.Warnings {
+			fmt.Fprintf(&b, "          warning: %s\n", w)
+		}
 	}
 	for _, s := range r.Removed {
 		fmt.Fprintf(&b, "%-8s  %s: its socket is gone: staged files removed\n", "removed", s)

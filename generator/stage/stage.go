@@ -70,9 +70,12 @@ type Result struct {
 	// ClientHash is the hash in the header of the pre-generated client.
 	ClientHash string `json:"client_hash,omitempty"`
 	// From is the directory of the pre-generated client.
-	From  string          `json:"from,omitempty"`
-	Error string          `json:"error,omitempty"`
-	Diff  *apidiff.Report `json:"diff,omitempty"`
+	From  string `json:"from,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Warnings are the importer's, about the live document: constructs
+	// imported by a documented best mapping (a union as any).
+	Warnings []string        `json:"warnings,omitempty"`
+	Diff     *apidiff.Report `json:"diff,omitempty"`
 	// Files are the staged files; Written those of them whose content
 	// changed in this run.
 	Files   []string `json:"files,omitempty"`
@@ -96,26 +99,31 @@ func Stage(ctx context.Context, opts Options) (*Report, error) {
 	if opts.Parallel <= 0 {
 		opts.Parallel = 16
 	}
-	services, err := ListServices(opts.Sockets)
-	if err != nil {
-		return nil, err
+	var services, todo []string
+	if opts.Only == nil {
+		var err error
+		if services, err = ListServices(opts.Sockets); err != nil {
+			return nil, err
+		}
+		todo = services
+	} else {
+		// Only the services named are looked at, however many the
+		// socket directory holds.
+		want := map[string]bool{}
+		for _, s := range opts.Only {
+			if want[s] || s == "" || s == "." || s == ".." || s != filepath.Base(s) {
+				continue
+			}
+			want[s] = true
+			if _, err := os.Stat(filepath.Join(opts.Sockets, s, SocketName)); err == nil {
+				todo = append(todo, s)
+			}
+		}
+		sort.Strings(todo)
 	}
 	idx, err := indexClients(opts.From)
 	if err != nil {
 		return nil, err
-	}
-	todo := services
-	if opts.Only != nil {
-		want := map[string]bool{}
-		for _, s := range opts.Only {
-			want[s] = true
-		}
-		todo = nil
-		for _, s := range services {
-			if want[s] {
-				todo = append(todo, s)
-			}
-		}
 	}
 	rep := &Report{Services: make([]Result, len(todo)), Removed: []string{}}
 	sem := make(chan struct{}, opts.Parallel)
@@ -168,8 +176,9 @@ func ListServices(socketDir string) ([]string, error) {
 func stageOne(ctx context.Context, opts Options, idx []*candidate, svc string) Result {
 	r := Result{Service: svc, Socket: filepath.Join(opts.Sockets, svc, SocketName)}
 	dctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-	s, doc, err := LoadLive(dctx, r.Socket)
+	s, doc, warnings, err := LoadLive(dctx, r.Socket)
 	cancel()
+	r.Warnings = warnings
 	if err != nil {
 		r.Status = StatusError
 		if isTimeout(err) {
@@ -416,6 +425,18 @@ func removeVanished(opts Options, live []string) ([]string, error) {
 		alive[s] = true
 	}
 	gone := map[string]bool{}
+	for _, svc := range stagedServices(opts) {
+		if !alive[svc] {
+			gone[svc] = true
+		}
+	}
+	return removeServices(opts, sortedKeys(gone))
+}
+
+// stagedServices lists the services that have a .hash file in a staging
+// directory.
+func stagedServices(opts Options) []string {
+	staged := map[string]bool{}
 	for _, out := range []string{opts.OutPython, opts.OutJS} {
 		if out == "" {
 			continue
@@ -426,13 +447,36 @@ func removeVanished(opts Options, live []string) ([]string, error) {
 		}
 		for _, e := range entries {
 			for _, suf := range []string{"_client.py.hash", "_client.js.hash"} {
-				if svc := strings.TrimSuffix(e.Name(), suf); svc != e.Name() && !alive[svc] {
-					gone[svc] = true
+				if svc := strings.TrimSuffix(e.Name(), suf); svc != e.Name() {
+					staged[svc] = true
 				}
 			}
 		}
 	}
-	names := sortedKeys(gone)
+	return sortedKeys(staged)
+}
+
+// removeServices removes the staged files of the services named, and
+// returns, sorted, those that were staged (had a .hash file). Its work is
+// bounded by the number of services named: watch mode calls it for the
+// services whose socket vanished.
+func removeServices(opts Options, services []string) ([]string, error) {
+	names := []string{}
+	for _, svc := range services {
+		owned := false
+		for _, h := range [][2]string{{opts.OutPython, "_client.py.hash"}, {opts.OutJS, "_client.js.hash"}} {
+			if h[0] == "" {
+				continue // that language is not staged
+			}
+			if _, err := os.Lstat(filepath.Join(h[0], svc+h[1])); err == nil {
+				owned = true
+			}
+		}
+		if owned {
+			names = append(names, svc)
+		}
+	}
+	sort.Strings(names)
 	for _, svc := range names {
 		for _, out := range []string{opts.OutPython, opts.OutJS} {
 			if out == "" {

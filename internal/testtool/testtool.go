@@ -113,7 +113,8 @@ func RepoRoot(t testing.TB) string {
 
 // NodeModules returns the node_modules directory where ./bazelw setup
 // installs the JS checkers of tools/js/package.json (typescript, ajv,
-// @open-rpc/meta-schema, prettier, eslint): the setup cache's
+// @open-rpc/meta-schema, @open-rpc/test-coverage, prettier, eslint): the
+// setup cache's
 // js-<first 16 hex digits of sha256(package-lock.json)>, computed here as
 // tools/setup computes it.
 func NodeModules(t testing.TB) string {
@@ -209,4 +210,39 @@ directory = %q
 			t.Fatal(err)
 		}
 	}
+}
+
+// CargoBuild writes files (name -> content, e.g. "src/main.rs") and the
+// project of WriteCargoProject into dir, builds the binary crate offline
+// with cargo (on PATH or rustup's ~/.cargo/bin), and returns the binary's
+// path. Every test shares one target directory, $CARGO_TARGET_DIR or
+// $TMPDIR/oschema-cargo-target, so serde is compiled once per machine
+// rather than once per test. A missing cargo skips t, or fails it with
+// OSCHEMA_REQUIRE_TOOLS=1.
+func CargoBuild(t testing.TB, dir, crate string, files map[string][]byte) string {
+	t.Helper()
+	home, _ := os.UserHomeDir()
+	cargo := Look(t, "cargo", filepath.Join(home, ".cargo", "bin", "cargo"))
+	WriteCargoProject(t, dir, crate)
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	target := os.Getenv("CARGO_TARGET_DIR")
+	if target == "" {
+		target = filepath.Join(os.TempDir(), "oschema-cargo-target")
+	}
+	cmd := exec.Command(cargo, "build", "--offline", "--quiet")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+target,
+		"PATH="+filepath.Dir(cargo)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("cargo build in %s: %v\n%s", dir, err, out)
+	}
+	return filepath.Join(target, "debug", crate)
 }

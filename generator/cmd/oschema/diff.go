@@ -11,7 +11,6 @@ import (
 
 	"github.com/lhumina-code/rules_oschema/generator/apidiff"
 	"github.com/lhumina-code/rules_oschema/generator/model"
-	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 	"github.com/lhumina-code/rules_oschema/generator/resolve"
 	"github.com/lhumina-code/rules_oschema/generator/stage"
 )
@@ -28,11 +27,11 @@ func cmdDiff(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 2 {
 		return usagef("diff takes OLD and NEW: each a schema directory, an OpenRPC .json file or a live service's Unix socket")
 	}
-	old, err := loadAPI(*root, fs.Arg(0), *timeout)
+	old, err := loadAPI(*root, fs.Arg(0), *timeout, stderr)
 	if err != nil {
 		return err
 	}
-	new, err := loadAPI(*root, fs.Arg(1), *timeout)
+	new, err := loadAPI(*root, fs.Arg(1), *timeout, stderr)
 	if err != nil {
 		return err
 	}
@@ -52,26 +51,23 @@ func cmdDiff(args []string, stdout, stderr io.Writer) error {
 }
 
 // loadAPI loads a schema directory, an OpenRPC document or the document a
-// live service returns from rpc.discover on its Unix socket.
-func loadAPI(root, arg string, timeout time.Duration) (*model.Schema, error) {
+// live service returns from rpc.discover on its Unix socket. The
+// importer's warnings go to warn.
+func loadAPI(root, arg string, timeout time.Duration, warn io.Writer) (*model.Schema, error) {
 	if fi, err := os.Stat(arg); err == nil && fi.Mode()&os.ModeSocket != 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		s, _, err := stage.LoadLive(ctx, arg)
+		s, _, warnings, err := stage.LoadLive(ctx, arg)
+		for _, w := range warnings {
+			fmt.Fprintln(warn, "warning: "+w)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", arg, err)
 		}
 		return s, nil
 	}
-	if !filepath.IsAbs(arg) {
-		return source{root: root}.loadSchema(arg)
-	}
-	if strings.HasSuffix(arg, ".json") {
-		data, err := os.ReadFile(arg)
-		if err != nil {
-			return nil, fmt.Errorf("reading OpenRPC document: %w", err)
-		}
-		return openrpc.Import(filepath.ToSlash(arg), data)
+	if !filepath.IsAbs(arg) || strings.HasSuffix(arg, ".json") {
+		return source{root: root, warn: warn}.loadSchema(arg)
 	}
 	absRoot, err := filepath.Abs(root)
 	if err == nil {
