@@ -29,7 +29,7 @@ type Artifact struct {
 var All = []Artifact{
 	{"rust_types", []string{"rust_types.rs"}, "Rust structs and enums with serde", rust.GenerateTypes},
 	{"rust_server", []string{"rust_server.rs"}, "Rust handler trait and JSON-RPC 2.0 dispatcher", rust.GenerateServer},
-	{"openrpc", []string{"openrpc.json"}, "OpenRPC 1.3 document", openrpc.Generate},
+	{"openrpc", []string{"openrpc.json"}, "OpenRPC 1.2 document", openrpc.Generate},
 	{"js", []string{"client.js", "client.d.ts"}, "JavaScript ES module client with TypeScript declarations", js.Generate},
 	{"python", []string{"client.py"}, "Python 3.9+ client, standard library only", python.Generate},
 	{"go", []string{"api.go"}, "Go types, client and server", golang.Generate},

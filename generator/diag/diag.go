@@ -50,7 +50,7 @@ func (d *Diagnostic) String() string {
 		b.WriteString("\n    ")
 		b.WriteString(d.Source)
 		b.WriteString("\n    ")
-		b.WriteString(caretPad(d.Source, d.Pos.Col))
+		b.WriteString(caretPad(d.Source, int(d.Pos.Col)))
 		b.WriteString("^")
 	}
 	if d.Hint != "" {
@@ -190,7 +190,7 @@ func (r *Reporter) Errorf(pos model.Pos, hint, format string, args ...interface{
 		Pos:    pos,
 		Msg:    fmt.Sprintf(format, args...),
 		Hint:   hint,
-		Source: r.line(pos.File, pos.Line),
+		Source: r.line(pos.File, int(pos.Line)),
 	})
 }
 

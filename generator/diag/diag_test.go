@@ -27,13 +27,13 @@ func TestNoPositionNoSource(t *testing.T) {
 func TestSortedDedupCap(t *testing.T) {
 	var l diag.List
 	for i := diag.MaxErrors + 5; i > 0; i-- {
-		l = append(l, &diag.Diagnostic{Pos: model.Pos{File: "a", Line: i, Col: 1}, Msg: "m"})
+		l = append(l, &diag.Diagnostic{Pos: model.Pos{File: "a", Line: int32(i), Col: 1}, Msg: "m"})
 	}
 	l = append(l, &diag.Diagnostic{Pos: model.Pos{File: "a", Line: 1, Col: 1}, Msg: "m"})
 	s := l.Sorted()
 	require.Len(t, s, diag.MaxErrors+1)
-	assert.Equal(t, 1, s[0].Pos.Line)
-	assert.Equal(t, 2, s[1].Pos.Line, "duplicates are removed")
+	assert.Equal(t, int32(1), s[0].Pos.Line)
+	assert.Equal(t, int32(2), s[1].Pos.Line, "duplicates are removed")
 	assert.Equal(t, "too many errors (5 more not shown)", s[diag.MaxErrors].Msg)
 }
 

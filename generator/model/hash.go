@@ -3,7 +3,9 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"strconv"
+	"strings"
 )
 
 // Hash returns "sha256:<hex>" of a canonical rendering of the schema's
@@ -19,8 +21,14 @@ func (s *Schema) Hash() string {
 	if s.sealedHash != "" {
 		return s.sealedHash
 	}
-	h := sha256.Sum256([]byte(s.Canonical()))
-	return "sha256:" + hex.EncodeToString(h[:])
+	// The canonical text is streamed through the hash in small chunks: on
+	// a large schema it is several times the size of the input, and
+	// building it whole dominated the generator's peak memory.
+	h := sha256.New()
+	w := canonWriter{sink: h, b: make([]byte, 0, canonChunk)}
+	s.writeCanonical(&w)
+	w.flush()
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // Seal records that s is complete and will not change again, so Hash can
@@ -38,7 +46,14 @@ func (s *Schema) Seal() {
 // (strconv.Quote); the format must never change, or every committed
 // generated file would report drift.
 func (s *Schema) Canonical() string {
-	w := canonWriter{}
+	var b strings.Builder
+	w := canonWriter{sink: &b}
+	s.writeCanonical(&w)
+	w.flush()
+	return b.String()
+}
+
+func (s *Schema) writeCanonical(w *canonWriter) {
 	w.str("schema ").q(s.Name).str("\n")
 	for _, d := range s.Decls {
 		w.str("decl ").q(d.Name).str(" origin=").q(d.Origin).str(" doc=").q(d.Doc)
@@ -54,6 +69,7 @@ func (s *Schema) Canonical() string {
 				w.str("  value ").q(v.Value).str(" doc=").q(v.Doc).str("\n")
 			}
 		}
+		w.spill()
 	}
 	for _, svc := range s.Services {
 		w.str("service ").q(svc.Name).str(" version=").q(svc.Version).str(" doc=").q(svc.Doc).str("\n")
@@ -69,21 +85,43 @@ func (s *Schema) Canonical() string {
 			for _, p := range m.Params {
 				w.field("    param", p)
 			}
+			w.spill()
 		}
 	}
-	return string(w.b)
 }
 
-// canonWriter appends to a byte slice; Canonical runs for every generated
-// file's header, so it avoids fmt.
-type canonWriter struct{ b []byte }
+// canonChunk is how much canonical text is buffered before it is written
+// to the sink.
+const canonChunk = 64 << 10
+
+// canonWriter appends to a byte slice that it hands to sink whenever it
+// passes canonChunk; it avoids fmt, as it runs on every schema loaded.
+type canonWriter struct {
+	sink io.Writer // a hash.Hash or a strings.Builder: neither fails
+	b    []byte
+}
 
 func (w *canonWriter) str(s string) *canonWriter { w.b = append(w.b, s...); return w }
 func (w *canonWriter) q(s string) *canonWriter   { w.b = strconv.AppendQuote(w.b, s); return w }
 
+// spill writes the buffer out once it is over canonChunk.
+func (w *canonWriter) spill() {
+	if len(w.b) >= canonChunk {
+		w.flush()
+	}
+}
+
+func (w *canonWriter) flush() {
+	_, _ = w.sink.Write(w.b)
+	w.b = w.b[:0]
+}
+
 func (w *canonWriter) field(what string, f *Field) {
 	w.str(what).str(" ").q(f.Name).str(" ").str(f.Type.String()).
 		str(" optional=").str(strconv.FormatBool(f.Optional)).
-		str(" index=").str(strconv.FormatBool(f.Index)).
-		str(" doc=").q(f.Doc).str("\n")
+		str(" index=").str(strconv.FormatBool(f.Index))
+	if f.Secret { // only when set, so the hashes of schemas without it stay
+		w.str(" secret=true")
+	}
+	w.str(" doc=").q(f.Doc).str("\n")
 }

@@ -25,8 +25,8 @@ package model
 // OpenRPC document).
 type Pos struct {
 	File string
-	Line int
-	Col  int
+	Line int32
+	Col  int32
 }
 
 // Kind is the kind of a type reference.
@@ -159,6 +159,10 @@ type Field struct {
 	Type     *TypeRef
 	Optional bool // written `name?: T`: may be absent (or null) on the wire
 	Index    bool // marked @index
+	// Secret is marked @secret (str and bytes only): sent as usual, but
+	// redacted wherever a generated type prints itself (repr, Debug,
+	// String).
+	Secret bool
 }
 
 // EnumValue is one value of a string enum.

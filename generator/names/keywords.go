@@ -58,7 +58,7 @@ var reserved = map[Language]map[string]bool{
 		// names client.py's classes and methods use: type annotations,
 		// record methods, the client's own method and locals of its methods
 		"str", "int", "float", "bool", "bytes", "datetime", "to_dict", "from_dict",
-		"discover", "params", "result", "cast"),
+		"discover", "params", "result", "cast", "timeout"),
 	JavaScript: set("break", "case", "catch", "class", "const", "continue", "debugger",
 		"default", "delete", "do", "else", "enum", "export", "extends", "false",
 		"finally", "for", "function", "if", "import", "in", "instanceof", "new",

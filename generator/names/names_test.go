@@ -33,6 +33,7 @@ func TestEscape(t *testing.T) {
 	assert.Equal(t, "type_", Escape(Go, "type"))
 	assert.Equal(t, "delete_", Escape(JavaScript, "delete"))
 	assert.Equal(t, "match_", Escape(Python, "match"))
+	assert.Equal(t, "timeout_", Escape(Python, "timeout"), "client.py methods take a timeout keyword")
 }
 
 func TestScope(t *testing.T) {

@@ -1,14 +1,31 @@
-// Package openrpc writes an OpenRPC 1.3 document for a service (Generate)
+// Package openrpc writes an OpenRPC 1.2 document for a service (Generate)
 // and imports OpenRPC 1.0 to 1.3 documents into the model (Import), for
 // services only known from rpc.discover.
 //
 // # The document Generate writes
 //
+// Tools reading it must understand OpenRPC 1.2 (it says "openrpc":
+// "1.2.6"); it is a valid OpenRPC 1.3 document too, and nothing in it
+// needs 1.3 (every method has a result, extensions are where 1.2 allows
+// them). Its schemas are plain JSON Schema (draft 7) that strict
+// validators accept: no "format" keyword and no extension keyword inside
+// a schema (ajv in strict mode without ajv-formats, as
+// @open-rpc/test-coverage runs it, rejects both), and every param schema
+// is one json-schema-faker makes values from that the generated servers
+// accept (generator/matrix's TestOpenRPCConformance runs test-coverage
+// against the generated Go and Rust servers).
+//
 // One document per service, 2-space indented, trailing newline, keys in
 // model order (never a Go map's):
 //
-//   - "openrpc": "1.3.2"; "info": title = service name, description =
-//     service doc, version = service version.
+//   - "openrpc": "1.2.6"; "info": title = service name, description =
+//     service doc, version = service version. No "servers": a generated
+//     server adds them when it answers rpc.discover (and GET
+//     /openrpc.json), naming the address the request came in on,
+//     inserted after "info" as text so the rest keeps its order:
+//     {"name": "http", "url": "http://<ip>:<port>/rpc"} on TCP,
+//     {"name": "unix", "url": "unix://<socket path>"} on a Unix socket
+//     (JSON-RPC on POST /rpc over HTTP on that socket).
 //   - "x-oschema-source" (schema path), "x-oschema-schema" (schema name),
 //     "x-oschema-model" (model hash) at top level, where the meta-schema
 //     allows x- extensions.
@@ -27,14 +44,28 @@
 //     Records: {"type": "object", "description", "properties", "required"
 //     (in field order)}; enums: {"type": "string", "enum"}; field types as
 //     in design.md's mapping table, a field's doc as the description of
-//     its property schema.
+//     its property schema. Scalars say their type with standard keywords
+//     only: i32 {"type": "integer", "minimum": -2147483648, "maximum":
+//     2147483647}, i64 {"type": "integer"}, u32 {"type": "integer",
+//     "minimum": 0, "maximum": 4294967295}, u64 {"type": "integer",
+//     "minimum": 0}, f32 {"type": "number", "minimum":
+//     -3.4028234663852886e+38, "maximum": 3.4028234663852886e+38}, f64
+//     {"type": "number"}, otime {"type": "string", "pattern":
+//     DateTimePattern} (RFC 3339 with "T" and "Z" upper case and a real
+//     calendar date), bytes {"type": "string", "contentEncoding":
+//     "base64", "pattern": Base64Pattern}.
 //
 // What plain JSON Schema cannot say is carried in x-oschema-* keys, so
-// that Import(Generate(m)) has the same Canonical() as m:
-// "x-oschema-index" (on a property or param), "x-oschema-rootobject"
-// (true on a record; the decl name on a CRUD method, with
-// "x-oschema-crud" = the operation), "x-oschema-origin" (import path of
-// a decl), "x-oschema-enum-docs" (value -> doc).
+// that Import(Generate(m)) has the same Canonical() as m, never inside a
+// schema: at the top level, "x-oschema-types" maps a components.schemas
+// key to what is known of that decl beyond its schema: "rootobject"
+// (true), "origin" (import path of the decl), "index" and "secret"
+// (names of the @index and @secret fields, in field order) and
+// "enum-docs" (value -> doc), for the decls that have any; on a method,
+// "x-oschema-rootobject" (the decl name of a CRUD method) and
+// "x-oschema-crud" (the operation); on a param's content descriptor,
+// "x-oschema-index" and "x-oschema-secret". The OpenRPC meta-schema
+// allows x- keys on the document, methods and content descriptors.
 //
 // # What Import accepts
 //
@@ -61,17 +92,22 @@
 // JSON Schema to model:
 //
 //	{"type": "string"}                          str
-//	  "format": "date-time"                     otime
+//	  "format": "date-time", or
+//	  "pattern": DateTimePattern (exactly)      otime
 //	  "contentEncoding": "base64", or
 //	  "format": "byte"                          bytes
 //	  "enum": [strings]                         enum decl
 //	{"type": "boolean"}                         bool
 //	{"type": "integer"}                         i64; u64 if "minimum" >= 0
+//	  "minimum" -2147483648, "maximum"
+//	  2147483647 (as written, no format)        i32
+//	  "minimum" 0, "maximum" 4294967295         u32
 //	  "format": "int32" (int8, int16)           i32; u32 if "minimum" >= 0
 //	  "format": "int64" (int)                   i64; u64 if "minimum" >= 0
 //	  "format": "uint32" (uint8, uint16)        u32
 //	  "format": "uint64" (uint)                 u64
-//	{"type": "number"}                          f64; "format": "float" f32
+//	{"type": "number"}                          f64; "format": "float", or
+//	                                            the bounds of f32 above, f32
 //	{}, true, no "type"                         any
 //	{"type": "array", "items": T}               [T] (no items: [any])
 //	{"type": "object", "additionalProperties": T}  {str: T}
@@ -130,6 +166,12 @@
 // allOf of more than 256 parts once flattened, is an error. An inline record in a property of a referenced part becomes a
 // derived decl of the merged record too (named after it). The merged
 // record is exported as a plain record: the allOf is not kept.
+//
+// Extensions: "x-oschema-types" as Generate writes it (an entry for a
+// schema that is not a record or an enum, an "index" naming no field or
+// "enum-docs" no value is an error), and, from documents of older
+// exports, "x-oschema-rootobject", "x-oschema-origin",
+// "x-oschema-enum-docs" and "x-oschema-index" inside the schemas.
 //
 // A type missing "type" is inferred from "properties"/"additionalProperties"
 // (object), "items" (array) or "enum" (string). Annotations (title,

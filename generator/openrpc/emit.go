@@ -13,7 +13,33 @@ import (
 const FileName = "openrpc.json"
 
 // Version is the OpenRPC specification version of generated documents.
-const Version = "1.3.2"
+// Nothing they say needs OpenRPC 1.3 (every method has a result, the
+// extensions are where 1.2 allows them), so they claim the lower 1.2.6,
+// which more tools understand; they are valid 1.3 documents too.
+const Version = "1.2.6"
+
+// DateTimePattern is the JSON Schema of an otime: an RFC 3339 date-time
+// with an upper-case "T" and "Z", seconds 00-59, at most nine fraction
+// digits and a real calendar date (leap years included), what every
+// generated server accepts. A pattern, not "format": "date-time": strict
+// validators (ajv without ajv-formats, as @open-rpc/test-coverage runs it)
+// reject a schema with a format they do not know, and json-schema-faker
+// makes matching values from a pattern.
+const DateTimePattern = `^(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)` +
+	`T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$`
+
+// Base64Pattern is the pattern of a bytes value: standard base64 with
+// padding, in the canonical form every encoder writes (unused bits zero).
+const Base64Pattern = `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$`
+
+// The bounds that say i32, u32 and f32 in a schema (i64 is a bare
+// integer, u64 one with minimum 0), written as JSON numbers.
+const (
+	minInt32   = "-2147483648"
+	maxInt32   = "2147483647"
+	maxUint32  = "4294967295"
+	maxFloat32 = "3.4028234663852886e+38"
+)
 
 // Generate returns the OpenRPC document of svc as openrpc.json. See the
 // package documentation for the layout and the x-oschema-* extensions.
@@ -29,40 +55,49 @@ func Generate(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.Fi
 // the same service's document three times (the openrpc artifact, and the
 // Rust and Go servers that embed it for rpc.discover), and building it is
 // a sixth of a run's CPU on large schemas. Keyed by the model hash too, so
-// a changed model is never served a stale document.
+// a changed model is never served a stale document. It is a string, so
+// the emitters that embed it share it instead of copying it (on a large
+// schema each copy is hundreds of megabytes).
 var lastDoc struct {
 	sync.Mutex
 	s    *model.Schema
 	svc  *model.Service
 	hash string
-	doc  []byte
+	doc  string
 }
 
 // Document returns the OpenRPC document of svc: 2-space indented JSON with
 // a trailing newline, byte-identical for equal models. The caller owns the
 // returned slice.
 func Document(s *model.Schema, svc *model.Service) ([]byte, error) {
+	doc, err := DocumentString(s, svc)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(doc), nil
+}
+
+// DocumentString is Document as a string, shared with other callers
+// instead of copied: for emitters that embed the document.
+func DocumentString(s *model.Schema, svc *model.Service) (string, error) {
 	if s == nil || svc == nil {
-		return nil, fmt.Errorf("openrpc: nil schema or service")
+		return "", fmt.Errorf("openrpc: nil schema or service")
 	}
 	hash := s.Hash()
 	lastDoc.Lock()
 	defer lastDoc.Unlock()
 	if lastDoc.s == s && lastDoc.svc == svc && lastDoc.hash == hash {
-		return append([]byte(nil), lastDoc.doc...), nil
+		return lastDoc.doc, nil
 	}
 	doc, err := document(s, svc)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	lastDoc.s, lastDoc.svc, lastDoc.hash, lastDoc.doc = s, svc, hash, doc
-	return append([]byte(nil), doc...), nil
+	return doc, nil
 }
 
-func document(s *model.Schema, svc *model.Service) ([]byte, error) {
-	if s == nil || svc == nil {
-		return nil, fmt.Errorf("openrpc: nil schema or service")
-	}
+func document(s *model.Schema, svc *model.Service) (string, error) {
 	info := newObject().set("title", jsonString(svc.Name))
 	if svc.Doc != "" {
 		info.set("description", jsonString(svc.Doc))
@@ -94,31 +129,37 @@ func document(s *model.Schema, svc *model.Service) ([]byte, error) {
 	if len(errDocs.keys) > 0 {
 		doc.set("x-oschema-error-docs", errDocs)
 	}
+	if types := declExtensions(s); len(types.keys) > 0 {
+		doc.set("x-oschema-types", types)
+	}
 
-	methods := newArray()
-	for _, m := range svc.Methods {
+	// Methods and schemas are built one at a time as they are written:
+	// as one tree, a large schema's document took several times its own
+	// size in memory.
+	methods := lazyArray(len(svc.Methods), func(i int) (*value, error) {
+		m := svc.Methods[i]
 		mv, err := methodValue(m, errRefs)
 		if err != nil {
 			return nil, fmt.Errorf("openrpc: service %s: method %s: %v", svc.Name, m.Name, err)
 		}
-		methods.add(mv)
-	}
+		return mv, nil
+	})
 	doc.set("methods", methods)
 
-	schemas := newObject()
-	for _, d := range s.Decls {
+	schemas := lazyObject(len(s.Decls), func(i int) (string, *value, error) {
+		d := s.Decls[i]
 		dv, err := declValue(d)
 		if err != nil {
-			return nil, fmt.Errorf("openrpc: decl %s: %v", d.Name, err)
+			return "", nil, fmt.Errorf("openrpc: decl %s: %v", d.Name, err)
 		}
-		schemas.set(d.Name, dv)
-	}
+		return d.Name, dv, nil
+	})
 	components := newObject().set("schemas", schemas)
 	if len(errComponents.keys) > 0 {
 		components.set("errors", errComponents)
 	}
 	doc.set("components", components)
-	return doc.marshal(), nil
+	return doc.marshal()
 }
 
 // errorMessage is the JSON-RPC message of an application error: the first
@@ -156,6 +197,9 @@ func methodValue(m *model.Method, errRefs *value) (*value, error) {
 		cd.set("schema", sv)
 		if p.Index {
 			cd.set("x-oschema-index", jsonBool(true))
+		}
+		if p.Secret {
+			cd.set("x-oschema-secret", jsonBool(true))
 		}
 		params.add(cd)
 	}
@@ -202,9 +246,6 @@ func declValue(d *model.Decl) (*value, error) {
 			if f.Doc != "" {
 				fv.set("description", jsonString(f.Doc))
 			}
-			if f.Index {
-				fv.set("x-oschema-index", jsonBool(true))
-			}
 			props.set(f.Name, fv)
 			if !f.Optional {
 				required.add(jsonString(f.Name))
@@ -214,33 +255,68 @@ func declValue(d *model.Decl) (*value, error) {
 		if len(required.arr) > 0 {
 			v.set("required", required)
 		}
-		if d.RootObject {
-			v.set("x-oschema-rootobject", jsonBool(true))
-		}
 	case model.DeclEnum:
 		v.set("type", jsonString("string"))
 		if d.Doc != "" {
 			v.set("description", jsonString(d.Doc))
 		}
 		values := newArray()
-		docs := newObject()
 		for _, ev := range d.Values {
 			values.add(jsonString(ev.Value))
+		}
+		v.set("enum", values)
+	default:
+		return nil, fmt.Errorf("unknown decl kind %d", d.Kind)
+	}
+	return v, nil
+}
+
+// declExtensions is the top-level "x-oschema-types": what JSON Schema
+// cannot say about a decl, keyed by its name in components.schemas, for
+// the decls that have any of it: "rootobject" (true), "origin" (import
+// path), "index" and "secret" (the @index and @secret fields, in field
+// order) and "enum-docs"
+// (value -> doc). It lives at the top level, not in the schemas, because
+// strict JSON Schema validators reject unknown keywords in a schema.
+func declExtensions(s *model.Schema) *value {
+	types := newObject()
+	for _, d := range s.Decls {
+		ext := newObject()
+		if d.RootObject {
+			ext.set("rootobject", jsonBool(true))
+		}
+		if d.Origin != "" {
+			ext.set("origin", jsonString(d.Origin))
+		}
+		index, secret := newArray(), newArray()
+		for _, f := range d.Fields {
+			if f.Index {
+				index.add(jsonString(f.Name))
+			}
+			if f.Secret {
+				secret.add(jsonString(f.Name))
+			}
+		}
+		if len(index.arr) > 0 {
+			ext.set("index", index)
+		}
+		if len(secret.arr) > 0 {
+			ext.set("secret", secret)
+		}
+		docs := newObject()
+		for _, ev := range d.Values {
 			if ev.Doc != "" {
 				docs.set(ev.Value, jsonString(ev.Doc))
 			}
 		}
-		v.set("enum", values)
 		if len(docs.keys) > 0 {
-			v.set("x-oschema-enum-docs", docs)
+			ext.set("enum-docs", docs)
 		}
-	default:
-		return nil, fmt.Errorf("unknown decl kind %d", d.Kind)
+		if len(ext.keys) > 0 {
+			types.set(d.Name, ext)
+		}
 	}
-	if d.Origin != "" {
-		v.set("x-oschema-origin", jsonString(d.Origin))
-	}
-	return v, nil
+	return types
 }
 
 // typeSchema is the JSON Schema of a type reference (design.md, "Type
@@ -251,7 +327,12 @@ func typeSchema(t *model.TypeRef) (*value, error) {
 	}
 	v := newObject()
 	typ := func(s string) { v.set("type", jsonString(s)) }
-	format := func(s string) { v.set("format", jsonString(s)) }
+	bounds := func(min, max string) {
+		v.set("minimum", jsonNumber(min))
+		if max != "" {
+			v.set("maximum", jsonNumber(max))
+		}
+	}
 	switch t.Kind {
 	case model.KindStr:
 		typ("string")
@@ -259,30 +340,27 @@ func typeSchema(t *model.TypeRef) (*value, error) {
 		typ("boolean")
 	case model.KindI32:
 		typ("integer")
-		format("int32")
+		bounds(minInt32, maxInt32)
 	case model.KindI64:
 		typ("integer")
-		format("int64")
 	case model.KindU32:
 		typ("integer")
-		format("uint32")
-		v.set("minimum", jsonInt(0))
+		bounds("0", maxUint32)
 	case model.KindU64:
 		typ("integer")
-		format("uint64")
-		v.set("minimum", jsonInt(0))
+		bounds("0", "")
 	case model.KindF32:
 		typ("number")
-		format("float")
+		bounds("-"+maxFloat32, maxFloat32)
 	case model.KindF64:
 		typ("number")
-		format("double")
 	case model.KindOtime:
 		typ("string")
-		format("date-time")
+		v.set("pattern", jsonString(DateTimePattern))
 	case model.KindBytes:
 		typ("string")
 		v.set("contentEncoding", jsonString("base64"))
+		v.set("pattern", jsonString(Base64Pattern))
 	case model.KindAny:
 	case model.KindList, model.KindMap:
 		elem, err := typeSchema(t.Elem)

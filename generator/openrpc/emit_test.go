@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,7 +78,7 @@ func TestGenerateDocumentShape(t *testing.T) {
 	s := handKitchenSink()
 	doc := decode(t, generate(t, s))
 
-	assert.Equal(t, "1.3.2", doc["openrpc"])
+	assert.Equal(t, "1.2.6", doc["openrpc"])
 	assert.Equal(t, map[string]interface{}{"title": "TaskService", "description": "Runs tasks.", "version": "1.2.0"}, doc["info"])
 	assert.Equal(t, "generator/testdata/schemas/kitchen_sink", doc["x-oschema-source"])
 	assert.Equal(t, s.Hash(), doc["x-oschema-model"])
@@ -103,9 +104,11 @@ func TestGenerateDocumentShape(t *testing.T) {
 	_, noteRequired := at(t, echo, "params", 1).(map[string]interface{})["required"]
 	assert.False(t, noteRequired, "optional params carry no required key")
 	assert.Equal(t, map[string]interface{}{"type": "object", "additionalProperties": map[string]interface{}{
-		"type": "integer", "format": "uint64", "minimum": 0.0}}, at(t, echo, "params", 2, "schema"))
+		"type": "integer", "minimum": 0.0}}, at(t, echo, "params", 2, "schema"))
 
-	// reset() has no result: its result is null, which 1.3 can say.
+	// reset() has no result: its result is null (a method without a
+	// result would be a notification in OpenRPC 1.3, and is not allowed
+	// in 1.2).
 	assert.Equal(t, map[string]interface{}{"type": "null"}, at(t, doc, "methods", 10, "result", "schema"))
 	assert.Equal(t, "find", at(t, doc, "methods", 7, "x-oschema-crud"))
 	assert.Equal(t, "Task", at(t, doc, "methods", 7, "x-oschema-rootobject"))
@@ -118,7 +121,15 @@ func TestGenerateDocumentShape(t *testing.T) {
 	task := at(t, doc, "components", "schemas", "Task").(map[string]interface{})
 	assert.Equal(t, "object", task["type"])
 	assert.Equal(t, "A unit of work.", task["description"])
-	assert.Equal(t, true, task["x-oschema-rootobject"])
+	components, err := json.Marshal(doc["components"])
+	require.NoError(t, err)
+	for _, k := range []string{"x-oschema-", `"format"`} {
+		assert.NotContains(t, string(components), k, "no extensions or formats inside schemas")
+	}
+	assert.Equal(t, map[string]interface{}{
+		"Task":  map[string]interface{}{"rootobject": true, "index": []interface{}{"name", "phase"}},
+		"Actor": map[string]interface{}{"origin": "generator/testdata/schemas/common"},
+	}, doc["x-oschema-types"])
 	var required []string
 	for _, r := range task["required"].([]interface{}) {
 		required = append(required, r.(string))
@@ -127,29 +138,28 @@ func TestGenerateDocumentShape(t *testing.T) {
 		"score", "done", "created_at", "payload", "extra", "tags", "labels", "steps", "matrix", "owner"}, required)
 	props := task["properties"].(map[string]interface{})
 	for field, want := range map[string]map[string]interface{}{
-		"name":       {"type": "string", "x-oschema-index": true},
-		"phase":      {"$ref": "#/components/schemas/Phase", "x-oschema-index": true},
-		"priority":   {"type": "integer", "format": "int32", "description": "higher runs first"},
-		"attempts":   {"type": "integer", "format": "uint32", "minimum": 0.0},
-		"size":       {"type": "integer", "format": "int64"},
-		"quota":      {"type": "integer", "format": "uint64", "minimum": 0.0},
-		"ratio":      {"type": "number", "format": "float"},
-		"score":      {"type": "number", "format": "double"},
+		"name":       {"type": "string"},
+		"phase":      {"$ref": "#/components/schemas/Phase"},
+		"priority":   {"type": "integer", "minimum": -2147483648.0, "maximum": 2147483647.0, "description": "higher runs first"},
+		"attempts":   {"type": "integer", "minimum": 0.0, "maximum": 4294967295.0},
+		"size":       {"type": "integer"},
+		"quota":      {"type": "integer", "minimum": 0.0},
+		"ratio":      {"type": "number", "minimum": -math.MaxFloat32, "maximum": math.MaxFloat32},
+		"score":      {"type": "number"},
 		"done":       {"type": "boolean"},
-		"created_at": {"type": "string", "format": "date-time"},
-		"payload":    {"type": "string", "contentEncoding": "base64", "description": "opaque input"},
+		"created_at": {"type": "string", "pattern": DateTimePattern},
+		"payload":    {"type": "string", "contentEncoding": "base64", "pattern": Base64Pattern, "description": "opaque input"},
 		"extra":      {"description": "free-form metadata"},
 		"tags":       {"type": "array", "items": map[string]interface{}{"type": "string"}},
 		"labels":     {"type": "object", "additionalProperties": map[string]interface{}{"type": "string"}},
 		"matrix": {"type": "object", "additionalProperties": map[string]interface{}{
-			"type": "array", "items": map[string]interface{}{"type": "integer", "format": "int64"}}},
+			"type": "array", "items": map[string]interface{}{"type": "integer"}}},
 		"owner": {"$ref": "#/components/schemas/Actor"},
 	} {
 		assert.Equal(t, want, props[field], field)
 	}
 	assert.Equal(t, map[string]interface{}{"type": "string", "enum": []interface{}{"pending", "running", "done", "failed"},
 		"description": "Where a task is in its life."}, at(t, doc, "components", "schemas", "Phase"))
-	assert.Equal(t, "generator/testdata/schemas/common", at(t, doc, "components", "schemas", "Actor", "x-oschema-origin"))
 }
 
 func TestGenerateOrderAndFormat(t *testing.T) {
@@ -176,7 +186,7 @@ func TestGenerateOrderAndFormat(t *testing.T) {
 			last = i
 		}
 	}
-	inOrder(`"Phase": {`, `"Task": {`, `"Step": {`, `"Actor": {`)
+	inOrder("\n      \"Phase\": {", "\n      \"Task\": {", "\n      \"Step\": {", "\n      \"Actor\": {")
 	inOrder(`"name": "task_start"`, `"name": "echo"`, `"name": "reset"`, `"name": "sum"`)
 	inOrder(`"sid": {`, `"priority": {`, `"created_at": {`, `"owner": {`, `"type": {`)
 }
@@ -192,7 +202,7 @@ func TestGenerateEdgeCases(t *testing.T) {
 	assert.Equal(t, map[string]interface{}{"Bare": "", "Long": "First line.\nMore detail."}, doc["x-oschema-error-docs"])
 	assert.Equal(t, map[string]interface{}{"type": "object", "description": "No fields at all.\nSecond line.",
 		"properties": map[string]interface{}{}}, at(t, doc, "components", "schemas", "Empty"))
-	assert.Equal(t, map[string]interface{}{"low": "Barely <noticeable> & fine."}, at(t, doc, "components", "schemas", "Level", "x-oschema-enum-docs"))
+	assert.Equal(t, map[string]interface{}{"low": "Barely <noticeable> & fine."}, at(t, doc, "x-oschema-types", "Level", "enum-docs"))
 	assert.Contains(t, string(out), "Barely <noticeable> & fine.", "no HTML escaping in docs")
 	assert.Equal(t, "the packed box", at(t, doc, "methods", 1, "result", "description"))
 	assert.Equal(t, map[string]interface{}{"name": "tag", "schema": map[string]interface{}{"type": "string"},

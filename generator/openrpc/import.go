@@ -150,6 +150,9 @@ func (im *importer) run() (*model.Schema, error) {
 	if err := im.methods(svc); err != nil {
 		return nil, err
 	}
+	if err := im.declExtensions(); err != nil {
+		return nil, err
+	}
 	im.orderDecls()
 
 	origins := map[string]bool{}
@@ -161,6 +164,111 @@ func (im *importer) run() (*model.Schema, error) {
 	}
 	sort.Strings(s.Imports)
 	return s, nil
+}
+
+// secretType refuses @secret on a field that is not str or bytes, as the
+// .oschema language does.
+func secretType(f *model.Field, ptr string) error {
+	if k := f.Type.Kind; k != model.KindStr && k != model.KindBytes {
+		return errAt(ptr, "secret marks str and bytes fields, and %s is %s", f.Name, f.Type.String())
+	}
+	return nil
+}
+
+// declExtensions applies the top-level "x-oschema-types" of the export
+// (emit.go's declExtensions): per component schema that is a record or an
+// enum, "rootobject", "origin", "index" and "secret" (field names) and
+// "enum-docs".
+// They add to what the schemas themselves carry (documents of older
+// exports have x-oschema-* keys there). Unknown keys are ignored.
+func (im *importer) declExtensions() error {
+	types := im.root.get("x-oschema-types")
+	if types == nil {
+		return nil
+	}
+	if !types.isObject() {
+		return errAt("#/x-oschema-types", "must be an object, not %s", types.kind)
+	}
+	for i, key := range types.keys {
+		ptr := "#/x-oschema-types/" + escapePointer(key)
+		ext := types.fields[i]
+		if !ext.isObject() {
+			return errAt(ptr, "must be an object, not %s", ext.kind)
+		}
+		c := im.comps[key]
+		if c == nil {
+			return errAt(ptr, "no schema %q in #/components/schemas", key)
+		}
+		var d *model.Decl
+		if c.t != nil && c.t.Kind == model.KindNamed && c.t.Decl != nil && c.t.Decl.Name == c.name {
+			d = c.t.Decl
+		}
+		if d == nil {
+			return errAt(ptr, "%s is neither a record nor an enum", c.ptr)
+		}
+		root, err := optBool(ext, "rootobject", ptr)
+		if err != nil {
+			return err
+		}
+		d.RootObject = d.RootObject || root
+		origin, err := optString(ext, "origin", ptr)
+		if err != nil {
+			return err
+		}
+		if origin != "" {
+			d.Origin = origin
+		}
+		for _, attr := range []string{"index", "secret"} {
+			list := ext.get(attr)
+			if list == nil {
+				continue
+			}
+			if list.kind != vArray {
+				return errAt(ptr+"/"+attr, "must be an array, not %s", list.kind)
+			}
+			for j, n := range list.arr {
+				np := fmt.Sprintf("%s/%s/%d", ptr, attr, j)
+				if !n.isString() {
+					return errAt(np, "must be a string, not %s", n.kind)
+				}
+				f := d.Field(n.s)
+				if f == nil || d.Kind != model.DeclRecord {
+					return errAt(np, "%s has no field %q", c.ptr, n.s)
+				}
+				if attr == "index" {
+					f.Index = true
+					continue
+				}
+				if err := secretType(f, np); err != nil {
+					return err
+				}
+				f.Secret = true
+			}
+		}
+		if docs := ext.get("enum-docs"); docs != nil {
+			if !docs.isObject() {
+				return errAt(ptr+"/enum-docs", "must be an object, not %s", docs.kind)
+			}
+			for j, v := range docs.keys {
+				vp := ptr + "/enum-docs/" + escapePointer(v)
+				dv := docs.fields[j]
+				if !dv.isString() {
+					return errAt(vp, "must be a string, not %s", dv.kind)
+				}
+				var ev *model.EnumValue
+				for _, e := range d.Values {
+					if e.Value == v {
+						ev = e
+					}
+				}
+				if ev == nil {
+					return errAt(vp, "%s has no enum value %q", c.ptr, v)
+				}
+				ev.Doc = dv.s
+			}
+		}
+	}
+	return nil
 }
 
 func supportedVersion(v string) bool {
@@ -541,8 +649,9 @@ func (im *importer) convert(s *value, ptr, hint string, comp *component, outerNu
 		if err != nil {
 			return nil, false, err
 		}
+		pattern := s.get("pattern")
 		switch {
-		case format == "date-time":
+		case format == "date-time" || (pattern.isString() && pattern.s == DateTimePattern):
 			return model.Scalar(model.KindOtime), nullable, nil
 		case encoding == "base64" || format == "byte":
 			return model.Scalar(model.KindBytes), nullable, nil
@@ -559,9 +668,20 @@ func (im *importer) convert(s *value, ptr, hint string, comp *component, outerNu
 			f, err := strconv.ParseFloat(m.s, 64)
 			unsigned = err == nil && f >= 0
 		}
-		return model.Scalar(integerKind(format, unsigned)), nullable, nil
+		kind := integerKind(format, unsigned)
+		if format == "" {
+			// The bounds of the export (emit.go): exactly the range of
+			// an i32 or a u32.
+			switch min, max := bound(s, "minimum"), bound(s, "maximum"); {
+			case min == minInt32 && max == maxInt32:
+				kind = model.KindI32
+			case min == "0" && max == maxUint32:
+				kind = model.KindU32
+			}
+		}
+		return model.Scalar(kind), nullable, nil
 	case "number":
-		if format == "float" {
+		if format == "float" || (format == "" && bound(s, "minimum") == "-"+maxFloat32 && bound(s, "maximum") == maxFloat32) {
 			return model.Scalar(model.KindF32), nullable, nil
 		}
 		return model.Scalar(model.KindF64), nullable, nil
@@ -612,6 +732,16 @@ func (im *importer) element(s *value, ptr, hint string) (*model.TypeRef, error) 
 	// imported as its non-null schema.
 	t, _, err := im.convert(s, ptr, hint, nil, false)
 	return t, err
+}
+
+// bound returns the number at key of s as written, "" when it is absent
+// or not a number. Equal bounds are compared as written, so only the
+// exact spelling of the export is recognised.
+func bound(s *value, key string) string {
+	if v := s.get(key); v != nil && v.kind == vNumber {
+		return v.s
+	}
+	return ""
 }
 
 func integerKind(format string, unsigned bool) model.Kind {
@@ -924,7 +1054,8 @@ const maxAllOfParts = 256
 func sameSchema(a, b *value) bool {
 	strip := func(v *value) string {
 		if !v.isObject() {
-			return string(v.marshal())
+			s, _ := v.marshal() // parsed values are never lazy: no error
+			return s
 		}
 		o := newObject()
 		for i, k := range v.keys {
@@ -935,7 +1066,8 @@ func sameSchema(a, b *value) bool {
 			}
 			o.set(k, v.fields[i])
 		}
-		return string(o.marshal())
+		s, _ := o.marshal()
+		return s
 	}
 	return strip(a) == strip(b)
 }
@@ -1265,6 +1397,14 @@ func (im *importer) params(m *model.Method, mv *value, ptr string) error {
 		}
 		if p.Index, err = optBool(cd, "x-oschema-index", cdPtr); err != nil {
 			return err
+		}
+		if p.Secret, err = optBool(cd, "x-oschema-secret", cdPtr); err != nil {
+			return err
+		}
+		if p.Secret {
+			if err := secretType(p, cdPtr+"/x-oschema-secret"); err != nil {
+				return err
+			}
 		}
 		m.Params = append(m.Params, p)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -376,4 +377,54 @@ func allOfChain(n int) string {
 	}
 	parts = append(parts, fmt.Sprintf(`"S%d": {"type": "object", "properties": {"a": {}}}`, n-1))
 	return strings.Join(parts, ", ")
+}
+
+// The export says scalar types with standard keywords and decl extras in
+// the top-level x-oschema-types; both import back, and the old in-schema
+// extensions still do.
+func TestImportStandardKeywordsAndTopLevelExtensions(t *testing.T) {
+	d := `{"openrpc": "1.2.6", "info": {"title": "T", "version": "1"},
+		"x-oschema-types": {"R": {"rootobject": true, "origin": "lib/common", "index": ["b"]}, "E": {"enum-docs": {"x": "the x"}}},
+		"methods": [], "components": {"schemas": {
+			"R": {"type": "object", "properties": {
+				"a": {"type": "integer", "minimum": -2147483648, "maximum": 2147483647},
+				"b": {"type": "integer", "minimum": 0, "maximum": 4294967295},
+				"c": {"type": "integer", "minimum": 0},
+				"d": {"type": "integer", "minimum": 1, "maximum": 10},
+				"e": {"type": "number", "minimum": -3.4028234663852886e+38, "maximum": 3.4028234663852886e+38},
+				"f": {"type": "number"},
+				"g": {"type": "string", "pattern": ` + strconv.Quote(DateTimePattern) + `},
+				"h": {"type": "string", "pattern": "^x$"},
+				"i": {"type": "string", "contentEncoding": "base64", "pattern": ` + strconv.Quote(Base64Pattern) + `}}},
+			"E": {"type": "string", "enum": ["x", "y"]},
+			"Old": {"type": "object", "properties": {"k": {"type": "string", "x-oschema-index": true}}, "x-oschema-rootobject": true}}}}`
+	s, err := Import("x.json", []byte(d))
+	require.NoError(t, err)
+	r := s.Decl("R")
+	var types []string
+	for _, f := range r.Fields {
+		types = append(types, f.Type.String())
+	}
+	assert.Equal(t, []string{"i32", "u32", "u64", "u64", "f32", "f64", "otime", "str", "bytes"}, types)
+	assert.True(t, r.RootObject)
+	assert.Equal(t, "lib/common", r.Origin)
+	assert.True(t, r.Field("b").Index)
+	assert.False(t, r.Field("a").Index)
+	assert.Equal(t, []string{"lib/common"}, s.Imports)
+	assert.Equal(t, "the x", s.Decl("E").Values[0].Doc)
+	assert.True(t, s.Decl("Old").RootObject)
+	assert.True(t, s.Decl("Old").Field("k").Index)
+
+	for _, tc := range []struct{ types, want string }{
+		{`[]`, "#/x-oschema-types: must be an object, not array"},
+		{`{"Nope": {}}`, `#/x-oschema-types/Nope: no schema "Nope" in #/components/schemas`},
+		{`{"L": {}}`, "#/x-oschema-types/L: #/components/schemas/L is neither a record nor an enum"},
+		{`{"R": {"index": ["zz"]}}`, `#/x-oschema-types/R/index/0: #/components/schemas/R has no field "zz"`},
+		{`{"E": {"enum-docs": {"zz": "?"}}}`, `#/x-oschema-types/E/enum-docs/zz: #/components/schemas/E has no enum value "zz"`},
+		{`{"R": {"rootobject": "yes"}}`, "#/x-oschema-types/R/rootobject: must be a boolean, not string"},
+	} {
+		_, err := Import("x.json", []byte(`{"openrpc": "1.2.6", "info": {"title": "T", "version": "1"}, "x-oschema-types": `+tc.types+`,
+			"methods": [], "components": {"schemas": {"R": {"type": "object", "properties": {"a": {}}}, "E": {"enum": ["x"]}, "L": {"type": "array"}}}}`))
+		assert.EqualError(t, err, "x.json: "+tc.want, tc.types)
+	}
 }

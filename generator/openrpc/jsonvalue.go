@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // value is a JSON value that keeps the order of object keys. The emitter
@@ -19,6 +21,24 @@ type value struct {
 	arr    []*value
 	keys   []string
 	fields []*value // parallel to keys
+	// An array or object of n members built one at a time while it is
+	// written (key is ignored in arrays), so a large document is never a
+	// tree in memory at once. Only the emitter makes them.
+	n    int
+	lazy func(i int) (key string, member *value, err error)
+}
+
+// lazyArray and lazyObject return a value of n members that member(i)
+// builds when the value is written.
+func lazyArray(n int, member func(i int) (*value, error)) *value {
+	return &value{kind: vArray, n: n, lazy: func(i int) (string, *value, error) {
+		v, err := member(i)
+		return "", v, err
+	}}
+}
+
+func lazyObject(n int, member func(i int) (string, *value, error)) *value {
+	return &value{kind: vObject, n: n, lazy: member}
 }
 
 type valueKind int
@@ -41,6 +61,7 @@ func newArray() *value           { return &value{kind: vArray} }
 func jsonString(s string) *value { return &value{kind: vString, s: s} }
 func jsonBool(b bool) *value     { return &value{kind: vBool, b: b} }
 func jsonInt(n int) *value       { return &value{kind: vNumber, s: fmt.Sprint(n)} }
+func jsonNumber(s string) *value { return &value{kind: vNumber, s: s} }
 func (v *value) add(e *value)    { v.arr = append(v.arr, e) }
 func (v *value) isObject() bool  { return v != nil && v.kind == vObject }
 func (v *value) isString() bool  { return v != nil && v.kind == vString }
@@ -64,70 +85,142 @@ func (v *value) get(k string) *value {
 }
 
 // marshal writes v as JSON indented by two spaces, with a trailing newline.
-func (v *value) marshal() []byte {
-	var b bytes.Buffer
-	v.write(&b, 0)
+// Only a lazy member can fail.
+func (v *value) marshal() (string, error) {
+	var b strings.Builder
+	if err := v.write(&b, 0); err != nil {
+		return "", err
+	}
 	b.WriteByte('\n')
-	return b.Bytes()
+	return b.String(), nil
 }
 
-func (v *value) write(b *bytes.Buffer, depth int) {
+// spaces is sliced for indentation, so indenting allocates nothing.
+const spaces = "                                                                "
+
+func (v *value) write(b *strings.Builder, depth int) error {
 	indent := func(d int) {
 		b.WriteByte('\n')
-		b.WriteString(strings.Repeat("  ", d))
+		for n := 2 * d; n > 0; n -= len(spaces) {
+			b.WriteString(spaces[:min(n, len(spaces))])
+		}
 	}
 	switch v.kind {
 	case vNull:
 		b.WriteString("null")
 	case vBool:
-		fmt.Fprint(b, v.b)
+		b.WriteString(strconv.FormatBool(v.b))
 	case vNumber:
 		b.WriteString(v.s)
 	case vString:
 		writeString(b, v.s)
-	case vArray:
-		if len(v.arr) == 0 {
-			b.WriteString("[]")
-			return
+	case vArray, vObject:
+		open, close := byte('['), byte(']')
+		if v.kind == vObject {
+			open, close = '{', '}'
 		}
-		b.WriteByte('[')
-		for i, e := range v.arr {
+		n := len(v.arr) + len(v.keys)
+		if v.lazy != nil {
+			n = v.n
+		}
+		b.WriteByte(open)
+		for i := 0; i < n; i++ {
+			var key string
+			var e *value
+			switch {
+			case v.lazy != nil:
+				var err error
+				if key, e, err = v.lazy(i); err != nil {
+					return err
+				}
+			case v.kind == vArray:
+				e = v.arr[i]
+			default:
+				key, e = v.keys[i], v.fields[i]
+			}
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			indent(depth + 1)
-			e.write(b, depth+1)
-		}
-		indent(depth)
-		b.WriteByte(']')
-	case vObject:
-		if len(v.keys) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteByte('{')
-		for i, k := range v.keys {
-			if i > 0 {
-				b.WriteByte(',')
+			if v.kind == vObject {
+				writeString(b, key)
+				b.WriteString(": ")
 			}
-			indent(depth + 1)
-			writeString(b, k)
-			b.WriteString(": ")
-			v.fields[i].write(b, depth+1)
+			if err := e.write(b, depth+1); err != nil {
+				return err
+			}
 		}
-		indent(depth)
-		b.WriteByte('}')
+		if n > 0 {
+			indent(depth)
+		}
+		b.WriteByte(close)
 	}
+	return nil
 }
 
-// writeString writes s as a JSON string without HTML escaping, so doc
-// comments with <, > and & stay readable.
-func writeString(b *bytes.Buffer, s string) {
-	var tmp bytes.Buffer
-	enc := json.NewEncoder(&tmp)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // encoding a string cannot fail
-	b.Write(bytes.TrimSuffix(tmp.Bytes(), []byte("\n")))
+func min(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// writeString writes s as a JSON string the way encoding/json does with
+// HTML escaping off (so doc comments with <, > and & stay readable), but
+// without an encoder per string, which dominated the emitter's
+// allocations. Control characters other than \n, \r and \t are written
+// \u00XX whatever Go version built the generator (Go 1.22 changed
+// encoding/json to write \b and \f), so the document does not depend on
+// the toolchain; invalid UTF-8 becomes U+FFFD, and U+2028/U+2029 are
+// escaped as encoding/json does.
+func writeString(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b.WriteString(s[start:i])
+			switch c {
+			case '"', '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			case '\t':
+				b.WriteString(`\t`)
+			default:
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(s[start:i])
+			b.WriteString(`\ufffd`)
+		case r == '\u2028' || r == '\u2029':
+			b.WriteString(s[start:i])
+			b.WriteString(`\u202`)
+			b.WriteByte(hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }
 
 // parseJSON parses data into a value. Duplicate object keys are an error

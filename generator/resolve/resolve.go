@@ -307,6 +307,11 @@ func (l *loader) resolveDecls(u *unit) {
 			}
 			l.checkEnum(d)
 		}
+		// The members' syntax is not needed again (the model has their
+		// positions): dropping it as the model grows keeps the loader's
+		// peak near the model's size, not the model's plus the tree's
+		// (on a 47 MB schema the tree alone was 330 MB).
+		sd.Fields, sd.Values = nil, nil
 	}
 	l.checkCycles(u)
 }
@@ -314,15 +319,6 @@ func (l *loader) resolveDecls(u *unit) {
 // field converts a record field or parameter.
 func (l *loader) field(u *unit, sf *syntax.Field, what string) *model.Field {
 	ok := l.checkMemberName(sf.Pos, what, sf.Name, sf.Quoted)
-	for _, a := range sf.Attrs {
-		if a.Name != "index" {
-			msg := fmt.Sprintf("unknown field attribute @%s", a.Name)
-			if s := suggest(a.Name, []string{"index"}); s != "" {
-				msg += fmt.Sprintf("; did you mean @%s?", s)
-			}
-			l.rep.Errorf(a.Pos, "the only field attribute is @index", "%s", msg)
-		}
-	}
 	f := &model.Field{
 		Name:     sf.Name,
 		Doc:      sf.Doc(),
@@ -330,6 +326,23 @@ func (l *loader) field(u *unit, sf *syntax.Field, what string) *model.Field {
 		Type:     l.typeRef(u, sf.Type),
 		Optional: sf.Optional,
 		Index:    sf.Index,
+	}
+	for _, a := range sf.Attrs {
+		switch a.Name {
+		case "index":
+		case "secret":
+			f.Secret = true
+			if k := f.Type.Kind; k != model.KindStr && k != model.KindBytes {
+				l.rep.Errorf(a.Pos, "mark the str or bytes field that holds the secret",
+					"@secret marks str and bytes %ss (redacted when printed), not %s", what, f.Type.String())
+			}
+		default:
+			msg := fmt.Sprintf("unknown field attribute @%s", a.Name)
+			if s := suggest(a.Name, []string{"index", "secret"}); s != "" {
+				msg += fmt.Sprintf("; did you mean @%s?", s)
+			}
+			l.rep.Errorf(a.Pos, "the field attributes are @index and @secret", "%s", msg)
+		}
 	}
 	if !ok {
 		l.badNames[f] = true

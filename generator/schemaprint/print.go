@@ -109,6 +109,9 @@ func field(f *model.Field, index bool) string {
 	if f.Index && index {
 		s += " @index"
 	}
+	if f.Secret {
+		s += " @secret"
+	}
 	return s
 }
 

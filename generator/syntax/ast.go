@@ -135,12 +135,23 @@ type Field struct {
 	// Quoted is set for a name written as a string literal ("userId").
 	Quoted   bool
 	Optional bool
+	Index    bool // @index
 	Type     *Type
-	Index    bool      // @index
-	IndexPos model.Pos // of "@index"
 	// Attrs are every "@name" after the type, in order (for errors on
 	// unknown ones; Index is set for "index").
 	Attrs []Attribute
+}
+
+// IndexPos is the position of the field's "@index" (the zero Pos if it
+// has none). It is looked up, not stored: a large schema has millions of
+// fields and few indexes.
+func (f *Field) IndexPos() model.Pos {
+	for _, a := range f.Attrs {
+		if a.Name == "index" {
+			return a.Pos
+		}
+	}
+	return model.Pos{}
 }
 
 // EnumValue is one string of an enum.

@@ -332,7 +332,7 @@ func (w *writer) service(s *Service) {
 			w.raw("    " + methodName(m.Name, m.Quoted) + "(")
 			rs := make([]row, len(m.Params))
 			for i, p := range m.Params {
-				rs[i] = row{lead: p.Leading, code: fieldCode(p) + ",", comment: p.Trailing, hasCmt: p.HasTrailing}
+				rs[i] = row{lead: p.Leading, code: paramCode(p) + ",", comment: p.Trailing, hasCmt: p.HasTrailing}
 			}
 			w.atBlockStart = true
 			w.rows(rs, "        ")
@@ -361,10 +361,19 @@ func methodMultiline(m *Method) bool {
 	return false
 }
 
+// paramCode is a parameter with its attributes (@secret).
+func paramCode(p *Field) string {
+	s := fieldCode(p)
+	for _, a := range p.Attrs {
+		s += " @" + a.Name
+	}
+	return s
+}
+
 func methodCode(m *Method) string {
 	ps := make([]string, len(m.Params))
 	for i, p := range m.Params {
-		ps[i] = fieldCode(p)
+		ps[i] = paramCode(p)
 	}
 	s := methodName(m.Name, m.Quoted) + "(" + strings.Join(ps, ", ") + ")"
 	if m.Result != nil {

@@ -80,9 +80,12 @@ type lexError struct {
 // tEOF; problems are returned alongside, the offending text becomes a
 // tIllegal token (or a best-effort token) so the parser can go on.
 func lex(path string, src []byte) ([]token, []lexError) {
-	toks := make([]token, 0, len(src)/4+1)
+	// Token texts are substrings of one copy of the source, not a string
+	// each: on a large schema that was most of the parser's garbage.
+	text := string(src)
+	toks := make([]token, 0, len(src)/6+1)
 	var errs []lexError
-	line, col := 1, 1
+	var line, col int32 = 1, 1 // int32: a file would need 2 GiB to overflow it
 	i := 0
 	pos := func() model.Pos { return model.Pos{File: path, Line: line, Col: col} }
 	// A UTF-8 byte order mark at the start is skipped (editors hide it);
@@ -114,7 +117,7 @@ func lex(path string, src []byte) ([]token, []lexError) {
 	}
 	// adv moves past n bytes that contain no newline.
 	adv := func(n int) {
-		col += utf8.RuneCount(src[i : i+n])
+		col += int32(utf8.RuneCount(src[i : i+n]))
 		i += n
 	}
 	for i < len(src) {
@@ -133,7 +136,7 @@ func lex(path string, src []byte) ([]token, []lexError) {
 			for j < len(src) && src[j] != '\n' {
 				j++
 			}
-			raw := strings.TrimRight(string(src[i:j]), "\r")
+			raw := strings.TrimRight(text[i:j], "\r")
 			if !utf8.ValidString(raw) || strings.IndexByte(raw, 0) >= 0 {
 				checkText("comment", p, src[i:j])
 				raw = sanitize(raw)
@@ -162,11 +165,11 @@ func lex(path string, src []byte) ([]token, []lexError) {
 				}
 				break
 			}
-			s := string(src[i:j])
+			s := text[i:j]
 			if bad >= 0 {
 				r, _ := utf8.DecodeRune(src[bad:])
 				ep := p
-				ep.Col += utf8.RuneCount(src[i:bad])
+				ep.Col += int32(utf8.RuneCount(src[i:bad]))
 				errs = append(errs, lexError{pos: ep, msg: fmt.Sprintf("name %q has the non-ASCII letter %q: names are ASCII letters, digits and _", s, string(r)),
 					hint: "names become identifiers of every target language: write the name with ASCII letters (a-z, A-Z)"})
 			}
@@ -177,12 +180,15 @@ func lex(path string, src []byte) ([]token, []lexError) {
 			for j < len(src) && (isDigit(src[j]) || isLetter(src[j])) {
 				j++
 			}
-			s := string(src[i:j])
+			s := text[i:j]
 			toks = append(toks, token{kind: tInt, text: s, pos: p, raw: s})
 			adv(j - i)
 		case c == '"':
+			// The value is a substring of the source unless the string
+			// has an escape; from the first one on it is built in b.
 			j := i + 1
 			var b strings.Builder
+			escaped := false
 			closed := false
 			for j < len(src) && src[j] != '\n' {
 				if src[j] == '"' {
@@ -191,6 +197,10 @@ func lex(path string, src []byte) ([]token, []lexError) {
 					break
 				}
 				if src[j] == '\\' && j+1 < len(src) && src[j+1] != '\n' {
+					if !escaped {
+						escaped = true
+						b.WriteString(text[i+1 : j])
+					}
 					switch src[j+1] {
 					case '"', '\\':
 						b.WriteByte(src[j+1])
@@ -200,7 +210,7 @@ func lex(path string, src []byte) ([]token, []lexError) {
 						b.WriteByte('\t')
 					default:
 						ep := p
-						ep.Col += utf8.RuneCount(src[i:j])
+						ep.Col += int32(utf8.RuneCount(src[i:j]))
 						errs = append(errs, lexError{pos: ep, msg: "unknown escape sequence \\" + string(src[j+1]),
 							hint: `strings know \" \\ \n and \t`})
 						b.WriteByte(src[j+1])
@@ -208,18 +218,28 @@ func lex(path string, src []byte) ([]token, []lexError) {
 					j += 2
 					continue
 				}
-				b.WriteByte(src[j])
+				if escaped {
+					b.WriteByte(src[j])
+				}
 				j++
 			}
 			if !closed {
 				errs = append(errs, lexError{pos: p, msg: "string not terminated", hint: `close it with " on the same line`})
 			}
-			s := b.String()
+			var s string
+			switch {
+			case escaped:
+				s = b.String()
+			case closed:
+				s = text[i+1 : j-1]
+			default:
+				s = text[i+1 : j]
+			}
 			if !utf8.Valid(src[i:j]) || strings.IndexByte(s, 0) >= 0 {
 				checkText("string", p, src[i:j])
 				s = sanitize(s)
 			}
-			toks = append(toks, token{kind: tString, text: s, pos: p, raw: string(src[i:j])})
+			toks = append(toks, token{kind: tString, text: s, pos: p, raw: text[i:j]})
 			adv(j - i)
 		case c == '-' && i+1 < len(src) && src[i+1] == '>':
 			toks = append(toks, token{kind: tArrow, pos: p, raw: "->"})

@@ -14,7 +14,7 @@ import (
 // line after an error, so one run reports every independent mistake.
 func Parse(path string, src []byte) (*File, diag.List) {
 	toks, lexErrs := lex(path, src)
-	p := &parser{toks: toks, rep: diag.NewReporter(), errLines: map[int]bool{}}
+	p := &parser{toks: toks, rep: diag.NewReporter(), errLines: map[int32]bool{}}
 	p.rep.AddFile(path, src)
 	for _, e := range lexErrs {
 		p.report(e.pos, e.hint, "%s", e.msg)
@@ -46,7 +46,7 @@ type parser struct {
 	toks     []token
 	i        int
 	rep      *diag.Reporter
-	errLines map[int]bool
+	errLines map[int32]bool
 	// pending are trivia read ahead that belong to the next node.
 	pending []Trivia
 	// sawDecl is set after the first decl or service (imports must
@@ -414,7 +414,6 @@ func (p *parser) parseField(lead []Trivia, what string) *Field {
 		f.Attrs = append(f.Attrs, Attribute{Pos: at.pos, Name: n.text})
 		if n.text == "index" {
 			f.Index = true
-			f.IndexPos = at.pos
 		}
 	}
 	if q := p.peek(); q.kind == tQuestion {
@@ -647,7 +646,7 @@ func (p *parser) parseMethod(lead []Trivia) *Method {
 		f := p.parseField(plead, "parameter")
 		plead = nil
 		if f.Index {
-			p.fail(f.IndexPos, "remove @index; it marks record fields", "@index is not allowed on a parameter")
+			p.fail(f.IndexPos(), "remove @index; it marks record fields", "@index is not allowed on a parameter")
 		}
 		m.Params = append(m.Params, f)
 		switch t := p.peek(); t.kind {

@@ -309,8 +309,20 @@ export interface ExampleToInputDataParams {
 
 /** Per-call options. */
 export interface CallOptions {
-  /** Overrides the client's timeout; 0 waits forever. */
+  /** Overrides the client's timeout for the whole call; 0 waits forever. */
   timeoutMs?: number;
+  /** Cancels the call: it rejects with RpcAbortedError. */
+  signal?: AbortSignal;
+  /** Request headers, over the client's. */
+  headers?: Record<string, string>;
+}
+
+/** What a request hook sees of a call; it may change the headers. */
+export interface RequestInfo {
+  /** The wire name of the method. */
+  method: string;
+  /** The request's extra headers. */
+  headers: Record<string, string>;
 }
 
 export interface ClientOptions {
@@ -322,6 +334,24 @@ export interface ClientOptions {
   transport?: Transport;
   /** Default per-call timeout, 30000 unless given; 0 waits forever. */
   timeoutMs?: number;
+  /** Headers of every request, e.g. {Authorization: "Bearer ..."}. */
+  headers?: Record<string, string>;
+  /** Called before each request is sent. */
+  onRequest?: (request: RequestInfo) => void | Promise<void>;
+  /** Largest reply body read, 64 MiB unless given. */
+  maxResponseBytes?: number;
+}
+
+/** How a transport carries one request. */
+export interface PostOptions {
+  /** Deadline of the whole exchange in ms; 0: none. */
+  timeoutMs: number;
+  /** Cancels the exchange (reject with RpcAbortedError). */
+  signal?: AbortSignal;
+  /** Extra request headers. */
+  headers: Record<string, string>;
+  /** Largest reply body read (reject with ProtocolError beyond it). */
+  maxBytes: number;
 }
 
 /** The HTTP status and body of a reply. */
@@ -330,9 +360,14 @@ export interface TransportReply {
   body: string;
 }
 
-/** Carries one JSON-RPC request body; rejects with RpcTimeoutError when no reply arrives within timeoutMs (0: no limit). */
+/**
+ * Carries one JSON-RPC request body; rejects with a ClientError:
+ * RpcTimeoutError when no whole reply arrives within options.timeoutMs,
+ * RpcAbortedError when options.signal aborts, ProtocolError beyond
+ * options.maxBytes, TransportError when it cannot send or read.
+ */
 export interface Transport {
-  post(body: string, timeoutMs: number): Promise<TransportReply>;
+  post(body: string, options: PostOptions): Promise<TransportReply>;
 }
 
 /** An OpenRPC document, as rpc.discover returns it. */
@@ -346,20 +381,39 @@ export interface OpenRpcDocument {
 /** The Unix socket a client dials when given no url, socketPath or transport. */
 export declare const DEFAULT_SOCKET_PATH: string;
 
+/** The base of every error a call rejects with; wrapped errors are its cause. */
+export declare class ClientError extends Error {
+  constructor(message: string, options?: { cause?: unknown });
+}
+
 /** A JSON-RPC error reply. */
-export declare class RpcError extends Error {
+export declare class RpcError extends ClientError {
   readonly code: number;
   readonly data: unknown;
   constructor(code: number, message: string, data?: unknown);
 }
 
-/** A reply that is not a JSON-RPC 2.0 response to the request. */
-export declare class ProtocolError extends Error {
-  constructor(message: string);
+/**
+ * A reply that is not a JSON-RPC 2.0 response to the request, or whose
+ * result does not have the schema's shape (the message names the field).
+ */
+export declare class ProtocolError extends ClientError {
+  constructor(message: string, options?: { cause?: unknown });
 }
 
-/** No reply arrived within the call's timeout. */
-export declare class RpcTimeoutError extends Error {
+/** The request could not be sent or its reply not read; code is the system error code, if any. */
+export declare class TransportError extends ClientError {
+  readonly code: string | undefined;
+  constructor(message: string, options?: { cause?: unknown });
+}
+
+/** The call was cancelled through its AbortSignal; the cause is the signal's reason. */
+export declare class RpcAbortedError extends ClientError {
+  constructor(where: string, options?: { cause?: unknown });
+}
+
+/** No whole reply arrived within the call's timeout. */
+export declare class RpcTimeoutError extends ClientError {
   readonly timeoutMs: number;
   constructor(where: string, timeoutMs: number);
 }

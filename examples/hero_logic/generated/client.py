@@ -22,6 +22,8 @@ import json
 import os
 import re
 import socket
+import ssl
+import time
 import urllib.parse
 from dataclasses import dataclass
 from typing import (
@@ -49,21 +51,38 @@ __all__ = [
     "WorkflowVersion",
     "NodeRun",
     "Play",
+    "RpcClientError",
+    "TransportError",
+    "RpcTimeoutError",
+    "ProtocolError",
+    "ResponseTooLargeError",
     "RpcError",
     "NotFoundError",
     "InvalidInputError",
-    "ProtocolError",
     "Transport",
     "UnixSocketTransport",
     "HttpTransport",
+    "RequestHook",
     "LogicServiceClient",
     "DEFAULT_SOCKET_PATH",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RESPONSE_BYTES",
 ]
 
 DEFAULT_SOCKET_PATH = "~/hero/var/sockets/hero_logic/rpc.sock"
 """The Unix socket the client dials when given no transport ("~" is expanded)."""
 
 _T = TypeVar("_T")
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a call may take in all (connect, send, read) unless told otherwise."""
+
+DEFAULT_MAX_RESPONSE_BYTES = 64 << 20
+"""The largest reply body the client reads (64 MiB); a longer one raises."""
+
+RequestHook = Callable[[str, Dict[str, str]], None]
+"""Called with the method name and the request headers before each call; may
+change the headers (e.g. add a fresh bearer token)."""
 
 _TIME_RE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
@@ -106,8 +125,172 @@ def _b64decode(value: str) -> bytes:
         raise ValueError(f"not standard base64: {value!r}") from e
 
 
-def _opt(value: Any, conv: Callable[[Any], _T]) -> Optional[_T]:
-    return None if value is None else conv(value)
+# Decoding checks every JSON value of a reply against the schema: a decoder
+# takes the value and its path ("result.steps[0].title") and returns the
+# Python value or raises _Invalid, which the client turns into ProtocolError.
+# Unknown object keys are ignored (forward compatibility).
+
+
+class _Invalid(ValueError):
+    """A JSON value that does not fit the schema, at path."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path or 'value'}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _str(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(path, f"expected a string, got {_kind(value)}")
+    return value
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(path, f"expected a boolean, got {_kind(value)}")
+    return value
+
+
+def _int_in(lo: int, hi: int) -> Callable[[Any, str], int]:
+    def decode(value: Any, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Invalid(path, f"expected an integer, got {_kind(value)}")
+        if not lo <= value <= hi:
+            raise _Invalid(path, f"{value} is out of range [{lo}, {hi}]")
+        return value
+
+    return decode
+
+
+_i32 = _int_in(-(1 << 31), (1 << 31) - 1)
+_i64 = _int_in(-(1 << 63), (1 << 63) - 1)
+_u32 = _int_in(0, (1 << 32) - 1)
+_u64 = _int_in(0, (1 << 64) - 1)
+
+
+def _float(value: Any, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Invalid(path, f"expected a number, got {_kind(value)}")
+    return float(value)
+
+
+def _time(value: Any, path: str) -> datetime.datetime:
+    text = _str(value, path)
+    try:
+        return _parse_time(text)
+    except ValueError as e:
+        raise _Invalid(path, str(e)) from e
+
+
+def _bytes(value: Any, path: str) -> bytes:
+    text = _str(value, path)
+    try:
+        return _b64decode(text)
+    except ValueError as e:
+        raise _Invalid(path, str(e)) from e
+
+
+def _any(value: Any, path: str) -> Any:
+    return value
+
+
+def _ignore(value: Any, path: str) -> None:
+    return None
+
+
+def _redacted_repr(obj: Any, secret: List[str]) -> str:
+    """The dataclass repr of obj, with the attributes in secret as '***'."""
+    parts = []
+    for name in obj.__dataclass_fields__:
+        value = getattr(obj, name)
+        shown = "'***'" if name in secret and value is not None else repr(value)
+        parts.append(name + "=" + shown)
+    return type(obj).__name__ + "(" + ", ".join(parts) + ")"
+
+
+def _object(value: Any, path: str) -> Dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid(path, f"expected an object, got {_kind(value)}")
+    return value
+
+
+def _list_of(decode: Callable[[Any, str], _T]) -> Callable[[Any, str], List[_T]]:
+    def decode_list(value: Any, path: str) -> List[_T]:
+        if not isinstance(value, list):
+            raise _Invalid(path, f"expected an array, got {_kind(value)}")
+        return [decode(x, f"{path}[{i}]") for i, x in enumerate(value)]
+
+    return decode_list
+
+
+def _map_of(decode: Callable[[Any, str], _T]) -> Callable[[Any, str], Dict[str, _T]]:
+    def decode_map(value: Any, path: str) -> Dict[str, _T]:
+        return {k: decode(v, _join(path, k)) for k, v in _object(value, path).items()}
+
+    return decode_map
+
+
+def _req(
+    d: Dict[str, Any], key: str, path: str, decode: Callable[[Any, str], _T]
+) -> _T:
+    if key not in d:
+        raise _Invalid(_join(path, key), "required field missing")
+    return decode(d[key], _join(path, key))
+
+
+def _optional(
+    d: Dict[str, Any], key: str, path: str, decode: Callable[[Any, str], _T]
+) -> Optional[_T]:
+    value = d.get(key)
+    return None if value is None else decode(value, _join(path, key))
+
+
+# Enums and forward compatibility: a reply may carry an enum value newer than
+# this client. Rather than failing, or typing every enum field as
+# Union[Enum, str] (which every caller would have to narrow), each enum's
+# _missing_ keeps the value as a pseudo-member of the enum: an instance of the
+# enum class (so the field keeps its static type) whose .value is the wire
+# string and whose .name starts with "?"; "x in Enum" is False for it, and it
+# encodes back to the same string. Phase("typo") therefore does not raise.
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum(cls: Type[_E]) -> Callable[[Any, str], _E]:
+    def decode(value: Any, path: str) -> _E:
+        return cls(_str(value, path))
+
+    return decode
+
+
+def _keep_unknown(cls: Any, value: object) -> Any:
+    """The pseudo-member of the enum cls for a value it does not list."""
+    if not isinstance(value, str):
+        return None
+    member = str.__new__(cls, value)
+    member._name_ = "?" + value
+    member._value_ = value
+    return cls._value2member_map_.setdefault(value, member)
 
 
 class PlayPhase(str, enum.Enum):
@@ -120,6 +303,10 @@ class PlayPhase(str, enum.Enum):
     FAILED = "failed"
     CANCELLED = "cancelled"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _keep_unknown(cls, value)
+
 
 class FieldKind(str, enum.Enum):
     """The type of a value flowing between nodes."""
@@ -129,6 +316,10 @@ class FieldKind(str, enum.Enum):
     FLOAT = "float"
     BOOL = "bool"
     JSON = "json"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _keep_unknown(cls, value)
 
 
 @dataclass
@@ -157,13 +348,18 @@ class FlowField:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> FlowField:
-        """Build the FlowField of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> FlowField:
+        """Build the FlowField of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            name=d["name"],
-            kind=FieldKind(d["kind"]),
-            description=d.get("description"),
-            default_value=d.get("default_value"),
+            name=_req(d, "name", path, _str),
+            kind=_req(d, "kind", path, _enum(FieldKind)),
+            description=_optional(d, "description", path, _str),
+            default_value=_optional(d, "default_value", path, _str),
         )
 
 
@@ -200,17 +396,22 @@ class Logic:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> Logic:
-        """Build the Logic of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> Logic:
+        """Build the Logic of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            sid=d["sid"],
-            name=d["name"],
-            description=d["description"],
-            current_version_sid=d["current_version_sid"],
-            versions=d["versions"],
-            tags=d["tags"],
-            created_at=_parse_time(d["created_at"]),
-            updated_at=_parse_time(d["updated_at"]),
+            sid=_req(d, "sid", path, _str),
+            name=_req(d, "name", path, _str),
+            description=_req(d, "description", path, _str),
+            current_version_sid=_req(d, "current_version_sid", path, _str),
+            versions=_req(d, "versions", path, _list_of(_str)),
+            tags=_req(d, "tags", path, _list_of(_str)),
+            created_at=_req(d, "created_at", path, _time),
+            updated_at=_req(d, "updated_at", path, _time),
         )
 
 
@@ -246,16 +447,21 @@ class LogicVersion:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> LogicVersion:
-        """Build the LogicVersion of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> LogicVersion:
+        """Build the LogicVersion of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            sid=d["sid"],
-            logic_sid=d["logic_sid"],
-            version_label=d["version_label"],
-            inputs=[FlowField.from_dict(x0) for x0 in d["inputs"]],
-            outputs=[FlowField.from_dict(x0) for x0 in d["outputs"]],
-            python_source=d["python_source"],
-            created_at=_parse_time(d["created_at"]),
+            sid=_req(d, "sid", path, _str),
+            logic_sid=_req(d, "logic_sid", path, _str),
+            version_label=_req(d, "version_label", path, _str),
+            inputs=_req(d, "inputs", path, _list_of(FlowField.from_dict)),
+            outputs=_req(d, "outputs", path, _list_of(FlowField.from_dict)),
+            python_source=_req(d, "python_source", path, _str),
+            created_at=_req(d, "created_at", path, _time),
         )
 
 
@@ -280,11 +486,16 @@ class Mapping:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> Mapping:
-        """Build the Mapping of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> Mapping:
+        """Build the Mapping of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            target=d["target"],
-            source=d["source"],
+            target=_req(d, "target", path, _str),
+            source=_req(d, "source", path, _str),
         )
 
 
@@ -312,13 +523,18 @@ class Node:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> Node:
-        """Build the Node of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> Node:
+        """Build the Node of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            id=d["id"],
-            logic_version_sid=d["logic_version_sid"],
-            mappings=[Mapping.from_dict(x0) for x0 in d["mappings"]],
-            depends_on=d["depends_on"],
+            id=_req(d, "id", path, _str),
+            logic_version_sid=_req(d, "logic_version_sid", path, _str),
+            mappings=_req(d, "mappings", path, _list_of(Mapping.from_dict)),
+            depends_on=_req(d, "depends_on", path, _list_of(_str)),
         )
 
 
@@ -357,18 +573,23 @@ class Workflow:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> Workflow:
-        """Build the Workflow of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> Workflow:
+        """Build the Workflow of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            sid=d["sid"],
-            name=d["name"],
-            description=d["description"],
-            version=d["version"],
-            nodes=[Node.from_dict(x0) for x0 in d["nodes"]],
-            inputs=[FlowField.from_dict(x0) for x0 in d["inputs"]],
-            tags=d["tags"],
-            created_at=_parse_time(d["created_at"]),
-            updated_at=_parse_time(d["updated_at"]),
+            sid=_req(d, "sid", path, _str),
+            name=_req(d, "name", path, _str),
+            description=_req(d, "description", path, _str),
+            version=_req(d, "version", path, _u32),
+            nodes=_req(d, "nodes", path, _list_of(Node.from_dict)),
+            inputs=_req(d, "inputs", path, _list_of(FlowField.from_dict)),
+            tags=_req(d, "tags", path, _list_of(_str)),
+            created_at=_req(d, "created_at", path, _time),
+            updated_at=_req(d, "updated_at", path, _time),
         )
 
 
@@ -392,13 +613,18 @@ class WorkflowVersion:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> WorkflowVersion:
-        """Build the WorkflowVersion of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> WorkflowVersion:
+        """Build the WorkflowVersion of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            workflow_sid=d["workflow_sid"],
-            version=d["version"],
-            nodes=[Node.from_dict(x0) for x0 in d["nodes"]],
-            created_at=_parse_time(d["created_at"]),
+            workflow_sid=_req(d, "workflow_sid", path, _str),
+            version=_req(d, "version", path, _u32),
+            nodes=_req(d, "nodes", path, _list_of(Node.from_dict)),
+            created_at=_req(d, "created_at", path, _time),
         )
 
 
@@ -437,16 +663,21 @@ class NodeRun:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> NodeRun:
-        """Build the NodeRun of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> NodeRun:
+        """Build the NodeRun of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            node_id=d["node_id"],
-            phase=PlayPhase(d["phase"]),
-            input_data=d["input_data"],
-            output_data=d.get("output_data"),
-            error=d.get("error"),
-            started_at=_opt(d.get("started_at"), _parse_time),
-            finished_at=_opt(d.get("finished_at"), _parse_time),
+            node_id=_req(d, "node_id", path, _str),
+            phase=_req(d, "phase", path, _enum(PlayPhase)),
+            input_data=_req(d, "input_data", path, _str),
+            output_data=_optional(d, "output_data", path, _str),
+            error=_optional(d, "error", path, _str),
+            started_at=_optional(d, "started_at", path, _time),
+            finished_at=_optional(d, "finished_at", path, _time),
         )
 
 
@@ -483,20 +714,66 @@ class Play:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> Play:
-        """Build the Play of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> Play:
+        """Build the Play of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            sid=d["sid"],
-            workflow_sid=d["workflow_sid"],
-            phase=PlayPhase(d["phase"]),
-            input_data=d["input_data"],
-            node_runs={k0: NodeRun.from_dict(v0) for k0, v0 in d["node_runs"].items()},
-            created_at=_parse_time(d["created_at"]),
-            finished_at=_opt(d.get("finished_at"), _parse_time),
+            sid=_req(d, "sid", path, _str),
+            workflow_sid=_req(d, "workflow_sid", path, _str),
+            phase=_req(d, "phase", path, _enum(PlayPhase)),
+            input_data=_req(d, "input_data", path, _str),
+            node_runs=_req(d, "node_runs", path, _map_of(NodeRun.from_dict)),
+            created_at=_req(d, "created_at", path, _time),
+            finished_at=_optional(d, "finished_at", path, _time),
         )
 
 
-class RpcError(Exception):
+class RpcClientError(Exception):
+    """The base of every error a LogicService client call raises.
+
+    Subclasses: TransportError (RpcTimeoutError), ProtocolError
+    (ResponseTooLargeError) and RpcError (one subclass per application error).
+    All pickle; an error wrapping another has it as __cause__.
+    """
+
+
+class TransportError(RpcClientError, OSError):
+    """The request could not be sent or its reply could not be read.
+
+    Connection refused, a missing socket, a broken HTTP reply (bad status line,
+    body cut short) and any other OSError of the transport; also an OSError.
+    """
+
+
+class RpcTimeoutError(TransportError, TimeoutError):
+    """The call did not end within its timeout; also a TimeoutError."""
+
+
+class ProtocolError(RpcClientError):
+    """A reply that is not a JSON-RPC 2.0 response to the request, or whose
+    result does not fit the schema.
+
+    Attributes:
+        method: the JSON-RPC method called ("" when unknown).
+        path: where in the reply the schema broke ("result.steps[0].title"),
+            "" for other problems.
+    """
+
+    def __init__(self, message: str, method: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
+class ResponseTooLargeError(ProtocolError):
+    """A reply body longer than the client's max_response_bytes."""
+
+
+class RpcError(RpcClientError):
     """A JSON-RPC error reply from the LogicService service.
 
     Attributes:
@@ -511,41 +788,127 @@ class RpcError(Exception):
         self.message = message
         self.data = data
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (
+            _rebuild_error,
+            (type(self), self.code, self.message, self.data),
+            self.__dict__,
+        )
 
-class ProtocolError(Exception):
-    """A reply that is not a JSON-RPC 2.0 response to the request."""
+
+def _rebuild_error(cls: Type[RpcError], code: int, message: str, data: Any) -> RpcError:
+    return cls(code=code, message=message, data=data)
 
 
 class Transport(Protocol):
-    """Carries one JSON-RPC request: returns the HTTP status and reply body."""
+    """Carries one JSON-RPC request: returns the HTTP status and reply body.
 
-    def post(self, body: bytes) -> Tuple[int, bytes]:
+    headers are the request headers; deadline, a time.monotonic() value or None
+    (no limit), is when the whole exchange must be over: past it, raise
+    socket.timeout (TimeoutError). A body longer than limit bytes must raise
+    ResponseTooLargeError without being read further.
+    """
+
+    def post(
+        self,
+        body: bytes,
+        headers: Dict[str, str],
+        deadline: Optional[float],
+        limit: int,
+    ) -> Tuple[int, bytes]:
         ...
 
 
-def _post(
-    conn: http.client.HTTPConnection, path: str, body: bytes, where: str
-) -> Tuple[int, bytes]:
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    try:
-        conn.request("POST", path, body, headers)
-        resp = conn.getresponse()
-        return resp.status, resp.read()
-    except socket.timeout as e:
-        raise TimeoutError(f"no reply from {where} within {conn.timeout} s") from e
-    finally:
-        conn.close()
+def _remaining(deadline: Optional[float]) -> Optional[float]:
+    """The seconds left until deadline (None: no deadline); raises once past."""
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise socket.timeout("the call's deadline passed")
+    return left
+
+
+class _DeadlineSocket(socket.socket):
+    """A socket whose every send and read ends by deadline, not a fresh timeout
+    each: a server dripping a byte at a time cannot hold a call past it."""
+
+    deadline: Optional[float] = None
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self.settimeout(_remaining(self.deadline))
+        return super().recv_into(buffer, nbytes, flags)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self.settimeout(_remaining(self.deadline))
+        super().sendall(data, flags)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """_DeadlineSocket for TLS (SSLSocket.sendall loops over send)."""
+
+    deadline: Optional[float] = None
+
+    def recv_into(
+        self, buffer: Any, nbytes: Optional[int] = None, flags: int = 0
+    ) -> int:
+        self.settimeout(_remaining(self.deadline))
+        return super().recv_into(buffer, nbytes, flags)
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        self.settimeout(_remaining(self.deadline))
+        return super().send(data, flags)
+
+
+def _connect_tcp(host: str, port: int, deadline: Optional[float]) -> _DeadlineSocket:
+    plain = socket.create_connection((host, port), _remaining(deadline))
+    sock = _DeadlineSocket(plain.family, plain.type, plain.proto, plain.detach())
+    sock.deadline = deadline
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+class _TCPConnection(http.client.HTTPConnection):
+    def __init__(
+        self, host: str, port: Optional[int], deadline: Optional[float]
+    ) -> None:
+        super().__init__(host, port)
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        self.sock = _connect_tcp(self.host, self.port, self._deadline)
+
+
+class _TLSConnection(http.client.HTTPSConnection):
+    def __init__(
+        self,
+        host: str,
+        port: Optional[int],
+        deadline: Optional[float],
+        context: ssl.SSLContext,
+    ) -> None:
+        super().__init__(host, port, context=context)
+        self._deadline = deadline
+        self._tls = context
+
+    def connect(self) -> None:
+        plain = _connect_tcp(self.host, self.port, self._deadline)
+        sock = self._tls.wrap_socket(plain, server_hostname=self.host)
+        cast(_DeadlineSSLSocket, sock).deadline = self._deadline
+        self.sock = sock
 
 
 class _UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path: str, timeout: Optional[float]) -> None:
-        super().__init__("localhost", timeout=timeout)
+    def __init__(self, path: str, deadline: Optional[float]) -> None:
+        super().__init__("localhost")
         self._path = path
+        self._deadline = deadline
 
     def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = _DeadlineSocket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            sock.settimeout(self.timeout)
+            sock.deadline = self._deadline
+            sock.settimeout(_remaining(self._deadline))
             sock.connect(self._path)
         except BaseException:
             sock.close()
@@ -553,32 +916,83 @@ class _UnixHTTPConnection(http.client.HTTPConnection):
         self.sock = sock
 
 
+def _post(
+    conn: http.client.HTTPConnection,
+    path: str,
+    body: bytes,
+    headers: Dict[str, str],
+    limit: int,
+) -> Tuple[int, bytes]:
+    """POST body and read the reply, at most limit bytes of it."""
+    try:
+        conn.request("POST", path, body, headers)
+        resp = conn.getresponse()
+        if resp.length is not None and resp.length > limit:
+            raise ResponseTooLargeError(
+                f"the reply body ({resp.length} bytes) exceeds the limit of {limit} bytes"
+            )
+        chunks: List[bytes] = []
+        size = 0
+        while True:
+            chunk = resp.read(min(1 << 16, limit + 1 - size))
+            if not chunk:
+                if resp.length:  # read(amt) does not report a body cut short
+                    raise http.client.IncompleteRead(b"".join(chunks), resp.length)
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLargeError(
+                    f"the reply body exceeds the limit of {limit} bytes"
+                )
+        return resp.status, b"".join(chunks)
+    finally:
+        conn.close()
+
+
 class UnixSocketTransport:
     """HTTP/1.1 POST /rpc over a Unix socket, one connection per call.
 
-    path may start with "~" (expanded). timeout, in seconds, bounds the connect and
-    each read (None waits forever); running out raises TimeoutError.
+    path may start with "~" (expanded). timeout, in seconds, is the default
+    deadline of the calls of a client that sets none (None: no deadline).
+    headers are sent with every request (e.g. {"Authorization": "Bearer x"}).
     """
 
     def __init__(
-        self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0
+        self,
+        path: str = DEFAULT_SOCKET_PATH,
+        timeout: Optional[float] = DEFAULT_TIMEOUT,
+        headers: Optional[Dict[str, str]] = None,
     ) -> None:
         self.path = os.path.expanduser(path)
         self.timeout = timeout
+        self.headers: Dict[str, str] = dict(headers or {})
 
-    def post(self, body: bytes) -> Tuple[int, bytes]:
-        conn = _UnixHTTPConnection(self.path, self.timeout)
-        return _post(conn, "/rpc", body, self.path)
+    def post(
+        self,
+        body: bytes,
+        headers: Dict[str, str],
+        deadline: Optional[float],
+        limit: int,
+    ) -> Tuple[int, bytes]:
+        conn = _UnixHTTPConnection(self.path, deadline)
+        return _post(conn, "/rpc", body, {**self.headers, **headers}, limit)
 
 
 class HttpTransport:
     """HTTP(S) POST to url, e.g. "http://127.0.0.1:8080/rpc" (no path means /rpc).
 
-    timeout, in seconds, bounds the connect and each read (None waits forever);
-    running out raises TimeoutError.
+    timeout, in seconds, is the default deadline of the calls of a client that
+    sets none (None: no deadline). headers are sent with every request (e.g.
+    {"Authorization": "Bearer x"}).
     """
 
-    def __init__(self, url: str, timeout: Optional[float] = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: Optional[float] = DEFAULT_TIMEOUT,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(
@@ -586,22 +1000,28 @@ class HttpTransport:
             )
         self.url = url
         self.timeout = timeout
-        self._https = parts.scheme == "https"
+        self.headers: Dict[str, str] = dict(headers or {})
+        self._tls: Optional[ssl.SSLContext] = None
+        if parts.scheme == "https":
+            self._tls = ssl.create_default_context()
+            self._tls.sslsocket_class = _DeadlineSSLSocket
         self._host = parts.hostname
         self._port = parts.port
         self._path = (parts.path or "/rpc") + (f"?{parts.query}" if parts.query else "")
 
-    def post(self, body: bytes) -> Tuple[int, bytes]:
+    def post(
+        self,
+        body: bytes,
+        headers: Dict[str, str],
+        deadline: Optional[float],
+        limit: int,
+    ) -> Tuple[int, bytes]:
         conn: http.client.HTTPConnection
-        if self._https:
-            conn = http.client.HTTPSConnection(
-                self._host, self._port, timeout=self.timeout
-            )
+        if self._tls is not None:
+            conn = _TLSConnection(self._host, self._port, deadline, self._tls)
         else:
-            conn = http.client.HTTPConnection(
-                self._host, self._port, timeout=self.timeout
-            )
-        return _post(conn, self._path, body, self.url)
+            conn = _TCPConnection(self._host, self._port, deadline)
+        return _post(conn, self._path, body, {**self.headers, **headers}, limit)
 
 
 class NotFoundError(RpcError):
@@ -651,24 +1071,76 @@ class LogicServiceClient:
     Typed client of the LogicService JSON-RPC service (version 1.0.0). Methods raise
     the RpcError subclass of a declared application error (NotFoundError, InvalidInputError),
     RpcError for any other JSON-RPC error, ProtocolError for a reply that is not
-    JSON-RPC, TimeoutError when the transport's timeout passes and OSError when
-    the server cannot be reached.
+    JSON-RPC or does not fit the schema (ResponseTooLargeError past
+    max_response_bytes), RpcTimeoutError when the call's timeout passes and
+    TransportError when the server cannot be reached or the reply is cut: all
+    RpcClientError subclasses.
+
+    Every method takes a keyword-only timeout: the seconds the whole call
+    (connect, send, read) may take; None means the client's timeout,
+    float("inf") no limit. Long-poll methods may be given more than the default.
     """
 
-    def __init__(self, transport: Optional[Transport] = None) -> None:
-        """Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH)."""
+    def __init__(
+        self,
+        transport: Optional[Transport] = None,
+        *,
+        timeout: Optional[float] = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        request_hook: Optional[RequestHook] = None,
+    ) -> None:
+        """Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH).
+
+        timeout: the default deadline of a call, in seconds; None takes the
+            transport's timeout (DEFAULT_TIMEOUT if it has none); a transport
+            timeout of None means no deadline.
+        max_response_bytes: the longest reply body read; longer raises
+            ResponseTooLargeError.
+        request_hook: called as request_hook(method, headers) before each call;
+            may change headers (the transport's own headers are added under them).
+        """
         self._transport: Transport = (
             transport if transport is not None else UnixSocketTransport()
         )
+        if timeout is None:
+            timeout = getattr(self._transport, "timeout", DEFAULT_TIMEOUT)
+        self.timeout: Optional[float] = timeout
+        self.max_response_bytes = max_response_bytes
+        self.request_hook = request_hook
         self._next_id = 0
 
-    def _call(self, method: str, params: Dict[str, Any]) -> Any:
+    def _call(
+        self,
+        method: str,
+        params: Dict[str, Any],
+        decode: Callable[[Any, str], _T],
+        timeout: Optional[float],
+    ) -> _T:
+        if timeout is None:
+            timeout = self.timeout
+        deadline = None
+        if timeout is not None and timeout != float("inf"):
+            deadline = time.monotonic() + timeout
         self._next_id += 1
         request_id = self._next_id
         body = json.dumps(
             {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
         )
-        status, raw = self._transport.post(body.encode("utf-8"))
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self.request_hook is not None:
+            self.request_hook(method, headers)
+        try:
+            status, raw = self._transport.post(
+                body.encode("utf-8"), headers, deadline, self.max_response_bytes
+            )
+        except ResponseTooLargeError as e:
+            raise ResponseTooLargeError(f"{method}: {e}", method) from e
+        except RpcClientError:
+            raise
+        except (socket.timeout, TimeoutError) as e:
+            raise RpcTimeoutError(f"{method}: no reply within {timeout} s") from e
+        except (OSError, http.client.HTTPException) as e:
+            raise TransportError(f"{method}: {type(e).__name__}: {e}") from e
         try:
             reply = json.loads(raw)
         except ValueError:
@@ -678,40 +1150,47 @@ class LogicServiceClient:
         ):
             snippet = raw[:200].decode("utf-8", "replace")
             raise ProtocolError(
-                f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}"
+                f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}", method
             )
         # A server that could not read the request answers with id null.
         if reply.get("id") != request_id and not (
             reply.get("id") is None and "error" in reply
         ):
             raise ProtocolError(
-                f"{method}: response id {reply.get('id')!r} does not match request id {request_id}"
+                f"{method}: response id {reply.get('id')!r} does not match request id {request_id}",
+                method,
             )
         error = reply.get("error")
         if error is not None:
             if not isinstance(error, dict):
-                raise ProtocolError(f"{method}: malformed error object: {error!r}")
+                raise ProtocolError(
+                    f"{method}: malformed error object: {error!r}", method
+                )
             code = error.get("code")
             code = code if isinstance(code, int) else 0
             message = str(error.get("message", ""))
             raise _ERRORS.get(code, RpcError)(
                 code=code, message=message, data=error.get("data")
             )
-        return reply.get("result")
+        try:
+            return decode(reply.get("result"), "result")
+        except _Invalid as e:
+            raise ProtocolError(
+                f"{method}: the reply does not fit the schema: {e}", method, e.path
+            ) from e
 
-    def discover(self) -> Dict[str, Any]:
+    def discover(self, *, timeout: Optional[float] = None) -> Dict[str, Any]:
         """Return the service's OpenRPC document (rpc.discover)."""
-        return cast(Dict[str, Any], self._call("rpc.discover", {}))
+        return self._call("rpc.discover", {}, _object, timeout)
 
-    def logic_new(self, logic: Logic) -> Logic:
+    def logic_new(self, logic: Logic, *, timeout: Optional[float] = None) -> Logic:
         """Stores a new Logic and returns it with its sid set."""
         params: Dict[str, Any] = {
             "logic": logic.to_dict(),
         }
-        result = self._call("logic_new", params)
-        return Logic.from_dict(result)
+        return self._call("logic_new", params, Logic.from_dict, timeout)
 
-    def logic_get(self, sid: str) -> Logic:
+    def logic_get(self, sid: str, *, timeout: Optional[float] = None) -> Logic:
         """Returns the Logic with the given sid.
 
         Args:
@@ -720,18 +1199,16 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        result = self._call("logic_get", params)
-        return Logic.from_dict(result)
+        return self._call("logic_get", params, Logic.from_dict, timeout)
 
-    def logic_set(self, logic: Logic) -> Logic:
+    def logic_set(self, logic: Logic, *, timeout: Optional[float] = None) -> Logic:
         """Replaces the whole stored Logic that has the same sid and returns it."""
         params: Dict[str, Any] = {
             "logic": logic.to_dict(),
         }
-        result = self._call("logic_set", params)
-        return Logic.from_dict(result)
+        return self._call("logic_set", params, Logic.from_dict, timeout)
 
-    def logic_delete(self, sid: str) -> None:
+    def logic_delete(self, sid: str, *, timeout: Optional[float] = None) -> None:
         """Deletes the Logic with the given sid.
 
         Args:
@@ -740,20 +1217,19 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        self._call("logic_delete", params)
+        self._call("logic_delete", params, _ignore, timeout)
 
-    def logic_list(self) -> List[str]:
+    def logic_list(self, *, timeout: Optional[float] = None) -> List[str]:
         """Returns the sids of every Logic."""
         params: Dict[str, Any] = {}
-        return cast(List[str], self._call("logic_list", params))
+        return self._call("logic_list", params, _list_of(_str), timeout)
 
-    def logic_list_full(self) -> List[Logic]:
+    def logic_list_full(self, *, timeout: Optional[float] = None) -> List[Logic]:
         """Returns every Logic."""
         params: Dict[str, Any] = {}
-        result = self._call("logic_list_full", params)
-        return [Logic.from_dict(x0) for x0 in result]
+        return self._call("logic_list_full", params, _list_of(Logic.from_dict), timeout)
 
-    def logic_exists(self, sid: str) -> bool:
+    def logic_exists(self, sid: str, *, timeout: Optional[float] = None) -> bool:
         """Reports whether a Logic with the given sid exists.
 
         Args:
@@ -762,10 +1238,14 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        return cast(bool, self._call("logic_exists", params))
+        return self._call("logic_exists", params, _bool, timeout)
 
     def logic_find(
-        self, *, name: Optional[str] = None, description: Optional[str] = None
+        self,
+        *,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        timeout: Optional[float] = None,
     ) -> List[Logic]:
         """Returns every Logic whose indexed fields equal the given values; an omitted value matches anything."""
         params: Dict[str, Any] = {}
@@ -773,18 +1253,20 @@ class LogicServiceClient:
             params["name"] = name
         if description is not None:
             params["description"] = description
-        result = self._call("logic_find", params)
-        return [Logic.from_dict(x0) for x0 in result]
+        return self._call("logic_find", params, _list_of(Logic.from_dict), timeout)
 
-    def logic_version_new(self, logic_version: LogicVersion) -> LogicVersion:
+    def logic_version_new(
+        self, logic_version: LogicVersion, *, timeout: Optional[float] = None
+    ) -> LogicVersion:
         """Stores a new LogicVersion and returns it with its sid set."""
         params: Dict[str, Any] = {
             "logic_version": logic_version.to_dict(),
         }
-        result = self._call("logic_version_new", params)
-        return LogicVersion.from_dict(result)
+        return self._call("logic_version_new", params, LogicVersion.from_dict, timeout)
 
-    def logic_version_get(self, sid: str) -> LogicVersion:
+    def logic_version_get(
+        self, sid: str, *, timeout: Optional[float] = None
+    ) -> LogicVersion:
         """Returns the LogicVersion with the given sid.
 
         Args:
@@ -793,18 +1275,20 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        result = self._call("logic_version_get", params)
-        return LogicVersion.from_dict(result)
+        return self._call("logic_version_get", params, LogicVersion.from_dict, timeout)
 
-    def logic_version_set(self, logic_version: LogicVersion) -> LogicVersion:
+    def logic_version_set(
+        self, logic_version: LogicVersion, *, timeout: Optional[float] = None
+    ) -> LogicVersion:
         """Replaces the whole stored LogicVersion that has the same sid and returns it."""
         params: Dict[str, Any] = {
             "logic_version": logic_version.to_dict(),
         }
-        result = self._call("logic_version_set", params)
-        return LogicVersion.from_dict(result)
+        return self._call("logic_version_set", params, LogicVersion.from_dict, timeout)
 
-    def logic_version_delete(self, sid: str) -> None:
+    def logic_version_delete(
+        self, sid: str, *, timeout: Optional[float] = None
+    ) -> None:
         """Deletes the LogicVersion with the given sid.
 
         Args:
@@ -813,20 +1297,25 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        self._call("logic_version_delete", params)
+        self._call("logic_version_delete", params, _ignore, timeout)
 
-    def logic_version_list(self) -> List[str]:
+    def logic_version_list(self, *, timeout: Optional[float] = None) -> List[str]:
         """Returns the sids of every LogicVersion."""
         params: Dict[str, Any] = {}
-        return cast(List[str], self._call("logic_version_list", params))
+        return self._call("logic_version_list", params, _list_of(_str), timeout)
 
-    def logic_version_list_full(self) -> List[LogicVersion]:
+    def logic_version_list_full(
+        self, *, timeout: Optional[float] = None
+    ) -> List[LogicVersion]:
         """Returns every LogicVersion."""
         params: Dict[str, Any] = {}
-        result = self._call("logic_version_list_full", params)
-        return [LogicVersion.from_dict(x0) for x0 in result]
+        return self._call(
+            "logic_version_list_full", params, _list_of(LogicVersion.from_dict), timeout
+        )
 
-    def logic_version_exists(self, sid: str) -> bool:
+    def logic_version_exists(
+        self, sid: str, *, timeout: Optional[float] = None
+    ) -> bool:
         """Reports whether a LogicVersion with the given sid exists.
 
         Args:
@@ -835,10 +1324,14 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        return cast(bool, self._call("logic_version_exists", params))
+        return self._call("logic_version_exists", params, _bool, timeout)
 
     def logic_version_find(
-        self, *, logic_sid: Optional[str] = None, version_label: Optional[str] = None
+        self,
+        *,
+        logic_sid: Optional[str] = None,
+        version_label: Optional[str] = None,
+        timeout: Optional[float] = None,
     ) -> List[LogicVersion]:
         """Returns every LogicVersion whose indexed fields equal the given values; an omitted value matches anything.
 
@@ -850,18 +1343,20 @@ class LogicServiceClient:
             params["logic_sid"] = logic_sid
         if version_label is not None:
             params["version_label"] = version_label
-        result = self._call("logic_version_find", params)
-        return [LogicVersion.from_dict(x0) for x0 in result]
+        return self._call(
+            "logic_version_find", params, _list_of(LogicVersion.from_dict), timeout
+        )
 
-    def workflow_new(self, workflow: Workflow) -> Workflow:
+    def workflow_new(
+        self, workflow: Workflow, *, timeout: Optional[float] = None
+    ) -> Workflow:
         """Stores a new Workflow and returns it with its sid set."""
         params: Dict[str, Any] = {
             "workflow": workflow.to_dict(),
         }
-        result = self._call("workflow_new", params)
-        return Workflow.from_dict(result)
+        return self._call("workflow_new", params, Workflow.from_dict, timeout)
 
-    def workflow_get(self, sid: str) -> Workflow:
+    def workflow_get(self, sid: str, *, timeout: Optional[float] = None) -> Workflow:
         """Returns the Workflow with the given sid.
 
         Args:
@@ -870,18 +1365,18 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        result = self._call("workflow_get", params)
-        return Workflow.from_dict(result)
+        return self._call("workflow_get", params, Workflow.from_dict, timeout)
 
-    def workflow_set(self, workflow: Workflow) -> Workflow:
+    def workflow_set(
+        self, workflow: Workflow, *, timeout: Optional[float] = None
+    ) -> Workflow:
         """Replaces the whole stored Workflow that has the same sid and returns it."""
         params: Dict[str, Any] = {
             "workflow": workflow.to_dict(),
         }
-        result = self._call("workflow_set", params)
-        return Workflow.from_dict(result)
+        return self._call("workflow_set", params, Workflow.from_dict, timeout)
 
-    def workflow_delete(self, sid: str) -> None:
+    def workflow_delete(self, sid: str, *, timeout: Optional[float] = None) -> None:
         """Deletes the Workflow with the given sid.
 
         Args:
@@ -890,20 +1385,21 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        self._call("workflow_delete", params)
+        self._call("workflow_delete", params, _ignore, timeout)
 
-    def workflow_list(self) -> List[str]:
+    def workflow_list(self, *, timeout: Optional[float] = None) -> List[str]:
         """Returns the sids of every Workflow."""
         params: Dict[str, Any] = {}
-        return cast(List[str], self._call("workflow_list", params))
+        return self._call("workflow_list", params, _list_of(_str), timeout)
 
-    def workflow_list_full(self) -> List[Workflow]:
+    def workflow_list_full(self, *, timeout: Optional[float] = None) -> List[Workflow]:
         """Returns every Workflow."""
         params: Dict[str, Any] = {}
-        result = self._call("workflow_list_full", params)
-        return [Workflow.from_dict(x0) for x0 in result]
+        return self._call(
+            "workflow_list_full", params, _list_of(Workflow.from_dict), timeout
+        )
 
-    def workflow_exists(self, sid: str) -> bool:
+    def workflow_exists(self, sid: str, *, timeout: Optional[float] = None) -> bool:
         """Reports whether a Workflow with the given sid exists.
 
         Args:
@@ -912,25 +1408,27 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        return cast(bool, self._call("workflow_exists", params))
+        return self._call("workflow_exists", params, _bool, timeout)
 
-    def workflow_find(self, *, name: Optional[str] = None) -> List[Workflow]:
+    def workflow_find(
+        self, *, name: Optional[str] = None, timeout: Optional[float] = None
+    ) -> List[Workflow]:
         """Returns every Workflow whose indexed fields equal the given values; an omitted value matches anything."""
         params: Dict[str, Any] = {}
         if name is not None:
             params["name"] = name
-        result = self._call("workflow_find", params)
-        return [Workflow.from_dict(x0) for x0 in result]
+        return self._call(
+            "workflow_find", params, _list_of(Workflow.from_dict), timeout
+        )
 
-    def play_new(self, play: Play) -> Play:
+    def play_new(self, play: Play, *, timeout: Optional[float] = None) -> Play:
         """Stores a new Play and returns it with its sid set."""
         params: Dict[str, Any] = {
             "play": play.to_dict(),
         }
-        result = self._call("play_new", params)
-        return Play.from_dict(result)
+        return self._call("play_new", params, Play.from_dict, timeout)
 
-    def play_get(self, sid: str) -> Play:
+    def play_get(self, sid: str, *, timeout: Optional[float] = None) -> Play:
         """Returns the Play with the given sid.
 
         Args:
@@ -939,18 +1437,16 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        result = self._call("play_get", params)
-        return Play.from_dict(result)
+        return self._call("play_get", params, Play.from_dict, timeout)
 
-    def play_set(self, play: Play) -> Play:
+    def play_set(self, play: Play, *, timeout: Optional[float] = None) -> Play:
         """Replaces the whole stored Play that has the same sid and returns it."""
         params: Dict[str, Any] = {
             "play": play.to_dict(),
         }
-        result = self._call("play_set", params)
-        return Play.from_dict(result)
+        return self._call("play_set", params, Play.from_dict, timeout)
 
-    def play_delete(self, sid: str) -> None:
+    def play_delete(self, sid: str, *, timeout: Optional[float] = None) -> None:
         """Deletes the Play with the given sid.
 
         Args:
@@ -959,20 +1455,19 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        self._call("play_delete", params)
+        self._call("play_delete", params, _ignore, timeout)
 
-    def play_list(self) -> List[str]:
+    def play_list(self, *, timeout: Optional[float] = None) -> List[str]:
         """Returns the sids of every Play."""
         params: Dict[str, Any] = {}
-        return cast(List[str], self._call("play_list", params))
+        return self._call("play_list", params, _list_of(_str), timeout)
 
-    def play_list_full(self) -> List[Play]:
+    def play_list_full(self, *, timeout: Optional[float] = None) -> List[Play]:
         """Returns every Play."""
         params: Dict[str, Any] = {}
-        result = self._call("play_list_full", params)
-        return [Play.from_dict(x0) for x0 in result]
+        return self._call("play_list_full", params, _list_of(Play.from_dict), timeout)
 
-    def play_exists(self, sid: str) -> bool:
+    def play_exists(self, sid: str, *, timeout: Optional[float] = None) -> bool:
         """Reports whether a Play with the given sid exists.
 
         Args:
@@ -981,10 +1476,14 @@ class LogicServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        return cast(bool, self._call("play_exists", params))
+        return self._call("play_exists", params, _bool, timeout)
 
     def play_find(
-        self, *, workflow_sid: Optional[str] = None, phase: Optional[PlayPhase] = None
+        self,
+        *,
+        workflow_sid: Optional[str] = None,
+        phase: Optional[PlayPhase] = None,
+        timeout: Optional[float] = None,
     ) -> List[Play]:
         """Returns every Play whose indexed fields equal the given values; an omitted value matches anything."""
         params: Dict[str, Any] = {}
@@ -992,30 +1491,40 @@ class LogicServiceClient:
             params["workflow_sid"] = workflow_sid
         if phase is not None:
             params["phase"] = PlayPhase(phase).value
-        result = self._call("play_find", params)
-        return [Play.from_dict(x0) for x0 in result]
+        return self._call("play_find", params, _list_of(Play.from_dict), timeout)
 
-    def play_start(self, workflow_sid: str, input_data: str) -> Play:
+    def play_start(
+        self, workflow_sid: str, input_data: str, *, timeout: Optional[float] = None
+    ) -> Play:
         """Start playing a workflow with the given JSON input; returns the new play."""
         params: Dict[str, Any] = {
             "workflow_sid": workflow_sid,
             "input_data": input_data,
         }
-        result = self._call("play_start", params)
-        return Play.from_dict(result)
+        return self._call("play_start", params, Play.from_dict, timeout)
 
-    def node_play(self, workflow_sid: str, node_id: str, input_data: str) -> NodeRun:
+    def node_play(
+        self,
+        workflow_sid: str,
+        node_id: str,
+        input_data: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> NodeRun:
         """Play a single node of a workflow with the given JSON input."""
         params: Dict[str, Any] = {
             "workflow_sid": workflow_sid,
             "node_id": node_id,
             "input_data": input_data,
         }
-        result = self._call("node_play", params)
-        return NodeRun.from_dict(result)
+        return self._call("node_play", params, NodeRun.from_dict, timeout)
 
     def workflow_version_fetch(
-        self, workflow_sid: str, *, version: Optional[int] = None
+        self,
+        workflow_sid: str,
+        *,
+        version: Optional[int] = None,
+        timeout: Optional[float] = None,
     ) -> WorkflowVersion:
         """Fetch one version of a workflow (the current one when version is absent)."""
         params: Dict[str, Any] = {
@@ -1023,21 +1532,25 @@ class LogicServiceClient:
         }
         if version is not None:
             params["version"] = version
-        result = self._call("workflow_version_fetch", params)
-        return WorkflowVersion.from_dict(result)
+        return self._call(
+            "workflow_version_fetch", params, WorkflowVersion.from_dict, timeout
+        )
 
-    def workflow_clone(self, workflow_sid: str, name: str) -> Workflow:
+    def workflow_clone(
+        self, workflow_sid: str, name: str, *, timeout: Optional[float] = None
+    ) -> Workflow:
         """Copy a workflow under a new name; returns the copy."""
         params: Dict[str, Any] = {
             "workflow_sid": workflow_sid,
             "name": name,
         }
-        result = self._call("workflow_clone", params)
-        return Workflow.from_dict(result)
+        return self._call("workflow_clone", params, Workflow.from_dict, timeout)
 
-    def example_to_input_data(self, workflow_sid: str) -> str:
+    def example_to_input_data(
+        self, workflow_sid: str, *, timeout: Optional[float] = None
+    ) -> str:
         """Build example input data (a JSON object) for a workflow's inputs."""
         params: Dict[str, Any] = {
             "workflow_sid": workflow_sid,
         }
-        return cast(str, self._call("example_to_input_data", params))
+        return self._call("example_to_input_data", params, _str, timeout)

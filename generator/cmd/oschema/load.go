@@ -264,7 +264,7 @@ func (src source) checkImports(m *importFS, dir string) error {
 						Pos:    imp.PathPos,
 						Msg:    fmt.Sprintf("import %q is not provided by %s", imp.Path, what),
 						Hint:   hint,
-						Source: diag.SourceLine(data, imp.PathPos.Line),
+						Source: diag.SourceLine(data, int(imp.PathPos.Line)),
 					})
 					continue
 				}

@@ -356,4 +356,7 @@ func TestOpenRPCImportWarnsOnUnions(t *testing.T) {
 	code, _, stderr = runCLI("generate", "-artifacts", "go", "-out", "o", "doc.json")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stderr, "imported as any")
+	code, _, stderr = runCLI("diff", "doc.json", "doc.json")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "warning: doc.json: #/")
 }

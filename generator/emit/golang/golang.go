@@ -61,6 +61,7 @@ func Generate(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.Fi
 		symbols:       make(map[string]origin, n),
 		clientMethods: make(map[string]origin, len(svc.Methods)+8),
 		goNames:       make(map[string]string, n),
+		fieldNames:    map[*model.Field]string{},
 	}
 	src, err := g.file()
 	if err != nil {
@@ -103,9 +104,10 @@ type gen struct {
 	// report collisions instead of emitting code that does not compile.
 	symbols       map[string]origin
 	clientMethods map[string]origin
-	checked       map[*model.Decl]bool // records whose values need an enum check
-	goNames       map[string]string    // memo of goName
-	builtin       map[string]bool      // package-level names of the runtime and the generated code
+	checked       map[*model.Decl]bool    // records whose values need an enum check
+	goNames       map[string]string       // memo of goName
+	fieldNames    map[*model.Field]string // Go names of fields and params (nameFields)
+	builtin       map[string]bool         // package-level names of the runtime and the generated code
 	typeNames     map[*model.Decl]string
 	builtinMeths  map[string]bool // the Client's own methods
 	methodNames   map[*model.Method]string
@@ -296,7 +298,9 @@ func (g *gen) file() ([]byte, error) {
 	g.b.WriteString(rt.body)
 	g.w()
 	g.w("// openRPCDocument is the OpenRPC document of ", g.svc.Name, ".")
-	g.w("const openRPCDocument = ", goString(doc))
+	g.b.WriteString("const openRPCDocument = ")
+	writeGoString(&g.b, doc)
+	g.b.WriteByte('\n')
 	return g.b.Bytes(), nil
 }
 
@@ -373,6 +377,33 @@ func (g *gen) goName(name string) string {
 	return n
 }
 
+// nameField sets the Go name of each of fields (a record's, or a
+// method's params): a field named like a method the generated code puts
+// on the struct (marshal_json; string, when it has @secret fields and so
+// a String method) gets a trailing underscore, as a Go type cannot have a
+// field and a method of one name.
+func (g *gen) nameFields(fields []*model.Field) {
+	secret := hasSecret(fields)
+	taken := func(n string) bool {
+		return n == "MarshalJSON" || n == "UnmarshalJSON" || (secret && n == "String")
+	}
+	for _, f := range fields {
+		g.fieldNames[f] = names.EscapeTaken(g.goName(f.Name), taken)
+	}
+}
+
+// fieldName is the Go name of a record field or param (see nameFields).
+func (g *gen) fieldName(f *model.Field) string { return g.fieldNames[f] }
+
+func hasSecret(fields []*model.Field) bool {
+	for _, f := range fields {
+		if f.Secret {
+			return true
+		}
+	}
+	return false
+}
+
 // origin says what declared a Go identifier, for collision errors: a
 // format with up to two %s or %q verbs and their arguments. It is only
 // formatted when there is a collision, which keeps declareAll cheap.
@@ -418,8 +449,9 @@ func (g *gen) declareAll() error {
 			}
 		case model.DeclRecord:
 			resetFields("MarshalJSON", "UnmarshalJSON")
+			g.nameFields(d.Fields)
 			for _, f := range d.Fields {
-				if err := g.declare(fields, g.goName(f.Name), origin{"field %s.%s", d.Name, f.Name}); err != nil {
+				if err := g.declare(fields, g.fieldName(f), origin{"field %s.%s", d.Name, f.Name}); err != nil {
 					return err
 				}
 			}
@@ -450,8 +482,9 @@ func (g *gen) declareAll() error {
 				return err
 			}
 			resetFields("MarshalJSON")
+			g.nameFields(m.Params)
 			for _, f := range m.Params {
-				if err := g.declare(fields, g.goName(f.Name), origin{"param %s(%s)", m.Name, f.Name}); err != nil {
+				if err := g.declare(fields, g.fieldName(f), origin{"param %s(%s)", m.Name, f.Name}); err != nil {
 					return err
 				}
 			}
@@ -466,24 +499,24 @@ func (g *gen) declareAll() error {
 }
 
 func (g *gen) openRPC() (string, error) {
-	files, err := openrpc.Generate(g.s, g.svc, g.opts)
+	doc, err := openrpc.DocumentString(g.s, g.svc)
 	if err != nil {
 		return "", fmt.Errorf("OpenRPC document for rpc.discover: %w", err)
 	}
-	for _, f := range files {
-		if f.Name == openrpc.FileName {
-			return string(f.Content), nil
-		}
-	}
-	return "", fmt.Errorf("the OpenRPC emitter returned no %s", openrpc.FileName)
+	return doc, nil
 }
 
-// goString is s as a Go string literal: a raw string when s allows it.
-func goString(s string) string {
+// writeGoString writes s as a Go string literal: a raw string when s
+// allows it. It writes instead of returning a string: s may be the whole
+// OpenRPC document, and each copy of it is as large.
+func writeGoString(b *bytes.Buffer, s string) {
 	if !strings.ContainsAny(s, "`\r") && !strings.Contains(s, "\ufeff") {
-		return "`" + s + "`"
+		b.WriteByte('`')
+		b.WriteString(s)
+		b.WriteByte('`')
+		return
 	}
-	return strconv.Quote(s)
+	b.Write(strconv.AppendQuote(nil, s))
 }
 
 // goType is the Go type of t; optional scalars, enums and records become
@@ -790,7 +823,7 @@ func (g *gen) structType(n string, fields []*model.Field) error {
 			section = section[:0]
 			g.comment("\t", "", upperFirst(f.Doc))
 		}
-		section = append(section, row{g.goName(f.Name), g.goType(f.Type, f.Optional), t})
+		section = append(section, row{g.fieldName(f), g.goType(f.Type, f.Optional), t})
 	}
 	g.aligned(section, 2)
 	g.w("}")
@@ -801,6 +834,7 @@ func (g *gen) structType(n string, fields []*model.Field) error {
 			empty++
 		}
 	}
+	g.stringFunc(n, fields)
 	if empty == 0 {
 		return nil
 	}
@@ -813,7 +847,7 @@ func (g *gen) structType(n string, fields []*model.Field) error {
 		if f.Optional || !nilable(f.Type) {
 			continue
 		}
-		fn := g.goName(f.Name)
+		fn := g.fieldName(f)
 		g.w("\tif p.", fn, " == nil {")
 		g.w("\t\tp.", fn, " = ", g.goType(f.Type, false), "{}")
 		g.w("\t}")
@@ -822,6 +856,44 @@ func (g *gen) structType(n string, fields []*model.Field) error {
 	g.w("}")
 	g.w()
 	return nil
+}
+
+// stringFunc writes the String method of a struct with @secret fields:
+// fmt's %v, %+v and %s (and so logs) show them as "***".
+func (g *gen) stringFunc(n string, fields []*model.Field) {
+	if !hasSecret(fields) {
+		return
+	}
+	g.w("// String formats x as %+v does, with its secret fields as \"***\".")
+	g.w("func (x ", n, ") String() string {")
+	g.w("\ttype plain ", n)
+	g.w("\tp := plain(x)")
+	for _, f := range fields {
+		if !f.Secret {
+			continue
+		}
+		fn := g.fieldName(f)
+		redacted := `"***"`
+		if f.Type.Kind == model.KindBytes {
+			redacted = `[]byte("***")`
+		}
+		switch {
+		case f.Type.Kind == model.KindBytes:
+			g.w("\tif p.", fn, " != nil {")
+			g.w("\t\tp.", fn, " = ", redacted)
+			g.w("\t}")
+		case f.Optional:
+			g.w("\tif p.", fn, " != nil {")
+			g.w("\t\tp.", fn, " = new(string)")
+			g.w("\t\t*p.", fn, " = ", redacted)
+			g.w("\t}")
+		default:
+			g.w("\tp.", fn, " = ", redacted)
+		}
+	}
+	g.w("\treturn fmt.Sprintf(\"%+v\", p)")
+	g.w("}")
+	g.w()
 }
 
 // unmarshalFunc writes the UnmarshalJSON of a record with required
@@ -889,7 +961,7 @@ func (g *gen) checkFunc(n string, fields []*model.Field) {
 	g.w("func (x ", n, ") check() error {")
 	for _, f := range fields {
 		if needsCheck(f.Type, g.checked) {
-			g.checkValue("\t", "x."+g.goName(f.Name), f.Type, g.isPointer(f.Type, f.Optional), fmtEscape(f.Name), nil, 0)
+			g.checkValue("\t", "x."+g.fieldName(f), f.Type, g.isPointer(f.Type, f.Optional), fmtEscape(f.Name), nil, 0)
 		}
 	}
 	g.w("\treturn nil")

@@ -295,9 +295,9 @@ func TestGenerateErrors(t *testing.T) {
 	}{
 		{"decl named like an input", func(s *model.Schema) { s.Decls = append(s.Decls, rec("TaskStartInput")) }, emit.Options{},
 			"type TaskStartInput and method task_start both become the Go identifier TaskStartInput"},
-		{"field named MarshalJSON", func(s *model.Schema) {
-			s.Decls = append(s.Decls, rec("Odd", &model.Field{Name: "marshal_json", Type: str}))
-		}, emit.Options{}, "the method MarshalJSON and field Odd.marshal_json both become the Go identifier MarshalJSON"},
+		{"field escaped into another", func(s *model.Schema) {
+			s.Decls = append(s.Decls, rec("Odd", &model.Field{Name: "marshal_json", Type: str}, &model.Field{Name: "MarshalJSON_", Type: str}))
+		}, emit.Options{}, "field Odd.marshal_json and field Odd.MarshalJSON_ both become the Go identifier MarshalJSON_"},
 		{"fields colliding", func(s *model.Schema) {
 			s.Decls = append(s.Decls, rec("Odd", &model.Field{Name: "userId", Type: str}, &model.Field{Name: "user_id", Type: str}))
 		}, emit.Options{}, "field Odd.userId and field Odd.user_id both become the Go identifier UserID"},

@@ -70,6 +70,7 @@ func (g *gen) js() string {
 		e := g.svc.Errors[i]
 		fmt.Fprintf(&b, "  [%d, %s],\n", e.Code, g.errClass[e.Name])
 	})
+	g.shapes(&b)
 	b.WriteString(jsTransports)
 
 	b.WriteString("\n")
@@ -112,12 +113,79 @@ func (g *gen) js() string {
 			b.WriteString(callLines("    ", "await this.#call", []string{jsStr(mm.m.Name), paramsArg, "options"}, ";"))
 		} else {
 			b.WriteString(callLines("  ", mm.name, args, " {"))
-			b.WriteString(callLines("    ", "return this.#call", []string{jsStr(mm.m.Name), paramsArg, "options"}, ";"))
+			b.WriteString(callLines("    ", "return this.#call", []string{jsStr(mm.m.Name), paramsArg, "options", jsStr(g.shape(mm.m.Result))}, ";"))
 		}
 		b.WriteString("  }\n")
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// shape is t as the runtime's check reads it: a scalar (str, bool, int,
+// uint, num, any), a decl's name, [T] for a list, {T} for a map.
+func (g *gen) shape(t *model.TypeRef) string {
+	switch t.Kind {
+	case model.KindStr, model.KindOtime, model.KindBytes:
+		return "str"
+	case model.KindBool:
+		return "bool"
+	case model.KindI32, model.KindI64:
+		return "int"
+	case model.KindU32, model.KindU64:
+		return "uint"
+	case model.KindF32, model.KindF64:
+		return "num"
+	case model.KindList:
+		return "[" + g.shape(t.Elem) + "]"
+	case model.KindMap:
+		return "{" + g.shape(t.Elem) + "}"
+	case model.KindNamed:
+		return g.declName[t.Decl]
+	}
+	return "any"
+}
+
+// shapes writes SHAPES, the shape of every decl, which the client checks
+// replies against: a record's fields by wire name (a leading "?" marks an
+// optional one), an enum's values.
+func (g *gen) shapes(b *strings.Builder) {
+	b.WriteString("\n/**\n")
+	b.WriteString(" * The shape of each declared type, checked on every reply: a record's\n")
+	b.WriteString(" * fields (a leading \"?\" marks an optional one), an enum's values.\n")
+	b.WriteString(" * @type {Record<string, Record<string, string> | string[]>}\n */\n")
+	listBlock(b, "const SHAPES = {", "};", len(g.s.Decls), func(i int) {
+		d := g.s.Decls[i]
+		name := g.declName[d]
+		if d.Kind == model.DeclEnum {
+			vs := g.enumValues(d)
+			if flat := "  " + name + ": [" + strings.Join(vs, ", ") + "],"; fits(flat) {
+				b.WriteString(flat + "\n")
+				return
+			}
+			b.WriteString("  " + name + ": [\n")
+			for _, v := range vs {
+				b.WriteString("    " + v + ",\n")
+			}
+			b.WriteString("  ],\n")
+			return
+		}
+		if len(d.Fields) == 0 {
+			b.WriteString("  " + name + ": {},\n")
+			return
+		}
+		listBlock(b, "  "+name+": {", "  },", len(d.Fields), func(j int) {
+			f := d.Fields[j]
+			key := propName(f.Name)
+			if f.Name == "__proto__" {
+				key = "[" + jsStr(f.Name) + "]" // a plain __proto__ key would set the prototype
+			}
+			sh := g.shape(f.Type)
+			if f.Optional {
+				sh = "?" + sh
+			}
+			fmt.Fprintf(b, "    %s: %s,\n", key, jsStr(sh))
+		})
+	})
 }
 
 // jsRecord returns the JSDoc lines of a record typedef: lines, then

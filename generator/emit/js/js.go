@@ -12,13 +12,20 @@
 //     object optional. null/undefined params are left out of the request.
 //   - Results are the decoded JSON: records are plain objects with wire
 //     names, otime values RFC 3339 strings, bytes values base64 strings.
-//     Nothing is converted, so a value round-trips exactly.
-//   - Errors: RpcError {code, message, data}; one subclass per declared
-//     application error (NotFoundError), and their codes in ErrorCode;
-//     RpcTimeoutError when no reply comes in time; ProtocolError for a
-//     reply that is not JSON-RPC.
-//   - Transports: HTTP via fetch (AbortController timeout), Unix socket
-//     via node:http's socketPath, imported lazily so browsers never load it.
+//     Nothing is converted, so a value round-trips exactly. They are
+//     checked against the schema first (SHAPES, one table, and one
+//     check function): a reply that breaks it is a ProtocolError naming
+//     the field. Unknown fields and enum values pass (forward
+//     compatibility).
+//   - Errors: all derive from ClientError. RpcError {code, message,
+//     data}; one subclass per declared application error
+//     (NotFoundError), and their codes in ErrorCode; RpcTimeoutError when
+//     no whole reply comes in time; RpcAbortedError when the call's
+//     AbortSignal fires; ProtocolError for a reply that is not JSON-RPC
+//     or breaks the schema; TransportError, wrapping the system error.
+//   - Transports: HTTP via fetch, Unix socket via node:http's socketPath
+//     (imported lazily so browsers never load it); both take the call's
+//     deadline, signal, headers and response size limit.
 package js
 
 import (

@@ -204,7 +204,7 @@ func TestWireNamesFromOpenRPC(t *testing.T) {
 	assert.Contains(t, dts, "  \"x-extra\"?: string | null;\n")
 	assert.Contains(t, dts, "  serviceStart(\n    params: ServiceStartParams,\n    options?: CallOptions,\n  ): Promise<LogLine>;\n")
 	assert.Contains(t, dts, "  delete_(options?: CallOptions): Promise<void>;\n")
-	assert.Contains(t, js, `return this.#call("service.start", params, options);`)
+	assert.Contains(t, js, `return this.#call("service.start", params, options, "LogLine");`)
 	assert.Contains(t, js, `export const DEFAULT_SOCKET_PATH = "/tmp/zinit.sock";`)
 }
 
@@ -448,9 +448,9 @@ func TestWireNamesSchema(t *testing.T) {
 	require.NoError(t, err)
 	js, dts := string(files[0].Content), string(files[1].Content)
 	for _, want := range []string{
-		`return this.#call("service.start", params, options);`,
-		`return this.#call("stream_currentLogs", params, options);`,
-		`return this.#call("getUserById", params, options);`,
+		`return this.#call("service.start", params, options, "ServiceStatus");`,
+		`return this.#call("stream_currentLogs", params, options, "[str]");`,
+		`return this.#call("getUserById", params, options, "ServiceStatus");`,
 		`this.#call("system.shutdown", {}, options);`,
 	} {
 		assert.Contains(t, js, want)

@@ -3,8 +3,9 @@
 // The client uses the standard library only and runs on Python 3.9+. It has
 // one enum.Enum per enum, one @dataclass per record with to_dict/from_dict
 // (wire names, otime <-> datetime, bytes <-> base64, optional fields omitted
-// when None), RpcError with one subclass per application error, a Unix
-// socket and an HTTP transport, and <Service>Client with one method per RPC.
+// when None), the RpcClientError hierarchy with one RpcError subclass per
+// application error, a Unix socket and an HTTP transport (extra headers),
+// and <Service>Client with one method per RPC.
 //
 // Decisions:
 //   - Record fields keep schema order within two groups: required fields
@@ -19,9 +20,21 @@
 //     names. Application error classes are Pascal(name)+"Error" (the name
 //     as is when it already ends in "Error").
 //   - A decl, field or method name that would shadow a name the module
-//     itself defines or uses (List, str, to_dict, params, discover, ...) gets
-//     a trailing underscore (List_, str_), like a keyword; the wire names
-//     stay as written.
+//     itself defines or uses (List, str, to_dict, params, discover,
+//     timeout, ...) gets a trailing underscore (List_, str_, timeout_), like
+//     a keyword; the wire names stay as written.
+//   - Every method takes a keyword-only timeout bounding the whole call
+//     (the transports' sockets set their timeout to the time left before
+//     each read and send); replies are read up to max_response_bytes.
+//   - Replies are validated while decoding (dec): a value that breaks the
+//     schema raises ProtocolError with the method and the field path.
+//     Unknown keys are ignored; an unknown enum value becomes a
+//     pseudo-member of the enum (its _missing_), so fields keep their enum
+//     type instead of Union[Enum, str], which mypy --strict users would have
+//     to narrow at every use (documented in generator/docs/oschema.md).
+//   - One error hierarchy: RpcClientError is the base of TransportError
+//     (also OSError), RpcTimeoutError (also TimeoutError), ProtocolError and
+//     RpcError; all pickle.
 package python
 
 import (
@@ -66,7 +79,8 @@ type gen struct {
 // a schema-derived class may not take them.
 var moduleNames = []string{
 	"Any", "Callable", "Dict", "List", "Optional", "Protocol", "Tuple", "Type", "TypeVar",
-	"RpcError", "ProtocolError", "Transport", "UnixSocketTransport", "HttpTransport",
+	"RpcClientError", "TransportError", "RpcTimeoutError", "ProtocolError", "ResponseTooLargeError",
+	"RpcError", "Transport", "UnixSocketTransport", "HttpTransport", "RequestHook",
 	// builtins the runtime raises or catches
 	"BaseException", "Exception", "TimeoutError", "ValueError", "OSError", "TypeError", "KeyError",
 }
@@ -268,7 +282,7 @@ func (g *gen) file() {
 	g.p("from __future__ import annotations")
 	g.nl()
 	// Only what the module uses: pyflakes rejects unused imports.
-	hasEnum, hasRecord, hasList := false, false, false
+	hasEnum, hasRecord := false, false
 	for _, d := range g.s.Decls {
 		if d.Kind == model.DeclEnum {
 			hasEnum = true
@@ -276,23 +290,7 @@ func (g *gen) file() {
 			hasRecord = true
 		}
 	}
-	isList := func(t *model.TypeRef) {
-		if t.Kind == model.KindList {
-			hasList = true
-		}
-	}
-	for _, d := range g.s.Decls {
-		for _, f := range d.Fields {
-			f.Type.Walk(isList)
-		}
-	}
-	for _, m := range g.svc.Methods {
-		m.Result.Walk(isList)
-		for _, p := range m.Params {
-			p.Type.Walk(isList)
-		}
-	}
-	for _, imp := range []string{"base64", "binascii", "datetime", "enum", "http.client", "json", "os", "re", "socket", "urllib.parse"} {
+	for _, imp := range []string{"base64", "binascii", "datetime", "enum", "http.client", "json", "os", "re", "socket", "ssl", "time", "urllib.parse"} {
 		if imp == "enum" && !hasEnum {
 			continue
 		}
@@ -303,9 +301,6 @@ func (g *gen) file() {
 	}
 	g.p("from typing import (")
 	for _, n := range []string{"Any", "Callable", "Dict", "List", "Optional", "Protocol", "Tuple", "Type", "TypeVar", "cast"} {
-		if n == "List" && !hasList {
-			continue
-		}
 		g.p("    %s,", n)
 	}
 	g.p(")")
@@ -316,6 +311,9 @@ func (g *gen) file() {
 	g.p(`"""The Unix socket the client dials when given no transport ("~" is expanded)."""`)
 	g.nl()
 	g.b.WriteString(helpers)
+	if hasEnum {
+		g.b.WriteString(enumHelpers)
+	}
 	for _, d := range g.s.Decls {
 		g.nl()
 		g.nl()
@@ -374,11 +372,12 @@ func (g *gen) allList() {
 	for _, d := range g.s.Decls {
 		all = append(all, g.declClass[d])
 	}
-	all = append(all, "RpcError")
+	all = append(all, "RpcClientError", "TransportError", "RpcTimeoutError", "ProtocolError", "ResponseTooLargeError", "RpcError")
 	for _, e := range g.svc.Errors {
 		all = append(all, g.errClass[e.Name])
 	}
-	all = append(all, "ProtocolError", "Transport", "UnixSocketTransport", "HttpTransport", g.client, "DEFAULT_SOCKET_PATH")
+	all = append(all, "Transport", "UnixSocketTransport", "HttpTransport", "RequestHook", g.client,
+		"DEFAULT_SOCKET_PATH", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESPONSE_BYTES")
 	g.p("__all__ = [")
 	for _, n := range all {
 		g.p("    %s,", pyStr(n))
@@ -400,6 +399,11 @@ func (g *gen) enum(d *model.Decl) {
 		}
 		g.emit(assignAtom("    ", enumMember(v.Value), pyStr(v.Value)))
 	}
+	// A value this client does not know is kept (see _keep_unknown).
+	g.nl()
+	g.p("    @classmethod")
+	g.p("    def _missing_(cls, value: object) -> Any:")
+	g.p("        return _keep_unknown(cls, value)")
 }
 
 // orderedFields returns required fields, then optional ones, each in
@@ -455,6 +459,19 @@ func (g *gen) record(d *model.Decl) {
 	if len(fields) > 0 {
 		g.nl()
 	}
+	// A record with @secret fields shows them as '***' in its repr (the
+	// dataclass keeps a __repr__ the class defines).
+	secret := &group{open: "[", close: "]"}
+	for _, f := range fields {
+		if f.Secret {
+			secret.items = append(secret.items, leaf(pyStr(fieldName(f.Name))))
+		}
+	}
+	if secret.items != nil {
+		g.p("    def __repr__(self) -> str:")
+		g.emit(cat(leaf("return "), call("_redacted_repr", leaf("self"), seq{{g: secret}})).lines("        "))
+		g.nl()
+	}
 	// to_dict
 	g.p("    def to_dict(self) -> Dict[str, Any]:")
 	g.p(`        """Return the JSON object of this %s (wire names; None optionals omitted)."""`, cn)
@@ -484,19 +501,26 @@ func (g *gen) record(d *model.Decl) {
 	g.nl()
 	// from_dict
 	g.p("    @classmethod")
-	g.p("    def from_dict(cls, d: Dict[str, Any]) -> %s:", cn)
-	g.p(`        """Build the %s of a JSON object; absent or null optionals become None."""`, cn)
+	g.p("    def from_dict(cls, d: Any, path: str = \"\") -> %s:", cn)
+	g.docstring("        ", []string{
+		fmt.Sprintf("Build the %s of a JSON object; absent or null optionals become None.", cn),
+		"",
+		"Unknown keys are ignored. Raises ValueError naming the field path (under",
+		"path) when d does not fit the schema.",
+	})
 	if len(fields) == 0 {
+		g.p("        _object(d, path)")
 		g.p("        return cls()")
 		return
 	}
+	g.p("        d = _object(d, path)")
 	g.p("        return cls(")
 	for _, f := range fields {
+		fn := "_req"
 		if f.Optional {
-			g.emit(cat(leaf(fieldName(f.Name)+"="), g.decOpt(f.Type, call("d.get", leaf(pyStr(f.Name)))), leaf(",")).lines("            "))
-		} else {
-			g.emit(cat(leaf(fieldName(f.Name)+"="), g.dec(f.Type, leaf("d["+pyStr(f.Name)+"]"), 0), leaf(",")).lines("            "))
+			fn = "_optional"
 		}
+		g.emit(cat(leaf(fieldName(f.Name)+"="), call(fn, leaf("d"), leaf(pyStr(f.Name)), leaf("path"), g.dec(f.Type)), leaf(",")).lines("            "))
 	}
 	g.p("        )")
 }
@@ -577,54 +601,40 @@ func (g *gen) enc(t *model.TypeRef, expr seq, depth int) seq {
 	return expr
 }
 
-// dec renders the expression converting the JSON value expr to a Python
-// value of type t.
-func (g *gen) dec(t *model.TypeRef, expr seq, depth int) seq {
-	if identity(t) {
-		return expr
-	}
+// dec renders the decoder of a JSON value of type t: a function of the
+// value and its path that checks the value against t (raising _Invalid)
+// and returns the Python value.
+func (g *gen) dec(t *model.TypeRef) seq {
 	switch t.Kind {
+	case model.KindStr:
+		return leaf("_str")
+	case model.KindBool:
+		return leaf("_bool")
+	case model.KindI32:
+		return leaf("_i32")
+	case model.KindI64:
+		return leaf("_i64")
+	case model.KindU32:
+		return leaf("_u32")
+	case model.KindU64:
+		return leaf("_u64")
+	case model.KindF32, model.KindF64:
+		return leaf("_float")
 	case model.KindOtime:
-		return call("_parse_time", expr)
+		return leaf("_time")
 	case model.KindBytes:
-		return call("_b64decode", expr)
+		return leaf("_bytes")
+	case model.KindList:
+		return call("_list_of", g.dec(t.Elem))
+	case model.KindMap:
+		return call("_map_of", g.dec(t.Elem))
 	case model.KindNamed:
 		if t.Decl.Kind == model.DeclEnum {
-			return call(g.declClass[t.Decl], expr)
+			return call("_enum", leaf(g.declClass[t.Decl]))
 		}
-		return call(g.declClass[t.Decl]+".from_dict", expr)
-	case model.KindList:
-		x := fmt.Sprintf("x%d", depth)
-		return comp("[", "]", g.dec(t.Elem, leaf(x), depth+1), cat(leaf("for "+x+" in "), expr))
-	case model.KindMap:
-		k, v := fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
-		return comp("{", "}", cat(leaf(k+": "), g.dec(t.Elem, leaf(v), depth+1)),
-			cat(leaf("for "+k+", "+v+" in "), expr, call(".items")))
+		return leaf(g.declClass[t.Decl] + ".from_dict")
 	}
-	return expr
-}
-
-// decOpt renders the decoding of an optional JSON value expr (None stays
-// None).
-func (g *gen) decOpt(t *model.TypeRef, expr seq) seq {
-	if identity(t) {
-		return expr
-	}
-	var fn seq
-	switch t.Kind {
-	case model.KindOtime:
-		fn = leaf("_parse_time")
-	case model.KindBytes:
-		fn = leaf("_b64decode")
-	case model.KindNamed:
-		fn = leaf(g.declClass[t.Decl])
-		if t.Decl.Kind == model.DeclRecord {
-			fn = leaf(g.declClass[t.Decl] + ".from_dict")
-		}
-	default:
-		fn = cat(leaf("lambda v: "), g.dec(t, leaf("v"), 0))
-	}
-	return call("_opt", expr, fn)
+	return leaf("_any")
 }
 
 func (g *gen) clientClass(version string) {
@@ -646,15 +656,43 @@ func (g *gen) clientClass(version string) {
 	}
 	lines = append(lines,
 		"RpcError for any other JSON-RPC error, ProtocolError for a reply that is not",
-		"JSON-RPC, TimeoutError when the transport's timeout passes and OSError when",
-		"the server cannot be reached.")
+		"JSON-RPC or does not fit the schema (ResponseTooLargeError past",
+		"max_response_bytes), RpcTimeoutError when the call's timeout passes and",
+		"TransportError when the server cannot be reached or the reply is cut: all",
+		"RpcClientError subclasses.",
+		"",
+		"Every method takes a keyword-only timeout: the seconds the whole call",
+		"(connect, send, read) may take; None means the client's timeout,",
+		`float("inf") no limit. Long-poll methods may be given more than the default.`)
 	g.docstring("    ", lines)
 	g.nl()
-	g.p("    def __init__(self, transport: Optional[Transport] = None) -> None:")
-	g.p(`        """Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH)."""`)
+	g.emit(defLines("    ", "__init__", []seq{
+		leaf("self"),
+		leaf("transport: Optional[Transport] = None"),
+		leaf("*"),
+		leaf("timeout: Optional[float] = None"),
+		leaf("max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES"),
+		leaf("request_hook: Optional[RequestHook] = None"),
+	}, "None"))
+	g.docstring("        ", []string{
+		"Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH).",
+		"",
+		"timeout: the default deadline of a call, in seconds; None takes the",
+		"    transport's timeout (DEFAULT_TIMEOUT if it has none); a transport",
+		"    timeout of None means no deadline.",
+		"max_response_bytes: the longest reply body read; longer raises",
+		"    ResponseTooLargeError.",
+		"request_hook: called as request_hook(method, headers) before each call;",
+		"    may change headers (the transport's own headers are added under them).",
+	})
 	g.p("        self._transport: Transport = (")
 	g.p("            transport if transport is not None else UnixSocketTransport()")
 	g.p("        )")
+	g.p("        if timeout is None:")
+	g.p(`            timeout = getattr(self._transport, "timeout", DEFAULT_TIMEOUT)`)
+	g.p("        self.timeout: Optional[float] = timeout")
+	g.p("        self.max_response_bytes = max_response_bytes")
+	g.p("        self.request_hook = request_hook")
 	g.p("        self._next_id = 0")
 	g.b.WriteString(callMethod)
 	for _, m := range g.svc.Methods {
@@ -676,12 +714,11 @@ func (g *gen) method(m *model.Method) {
 	for _, p := range req {
 		sig = append(sig, cat(leaf(fieldName(p.Name)+": "), g.pyTypeSeq(p.Type)))
 	}
-	if len(opt) > 0 {
-		sig = append(sig, leaf("*"))
-		for _, p := range opt {
-			sig = append(sig, cat(leaf(fieldName(p.Name)+": Optional"), seq{{g: &group{open: "[", close: "]", items: [][]tok{g.pyTypeSeq(p.Type)}}}}, leaf(" = None")))
-		}
+	sig = append(sig, leaf("*"))
+	for _, p := range opt {
+		sig = append(sig, cat(leaf(fieldName(p.Name)+": Optional"), seq{{g: &group{open: "[", close: "]", items: [][]tok{g.pyTypeSeq(p.Type)}}}}, leaf(" = None")))
 	}
+	sig = append(sig, leaf("timeout: Optional[float] = None"))
 	ret := "None"
 	if m.Result != nil {
 		ret = g.pyType(m.Result)
@@ -727,16 +764,9 @@ func (g *gen) method(m *model.Method) {
 		g.p("        if %s is not None:", n)
 		g.emit(cat(leaf("params["+pyStr(p.Name)+"] = "), g.enc(p.Type, leaf(n), 0)).lines("            "))
 	}
-	rpc := call("self._call", leaf(pyStr(m.Name)), leaf("params"))
-	switch {
-	case m.Result == nil:
-		g.emit(rpc.lines("        "))
-	case m.Result.Kind == model.KindAny:
-		g.emit(cat(leaf("return "), rpc).lines("        "))
-	case identity(m.Result):
-		g.emit(cat(leaf("return "), call("cast", leaf(g.pyType(m.Result)), rpc)).lines("        "))
-	default:
-		g.emit(cat(leaf("result = "), rpc).lines("        "))
-		g.emit(cat(leaf("return "), g.dec(m.Result, leaf("result"), 0)).lines("        "))
+	if m.Result == nil {
+		g.emit(call("self._call", leaf(pyStr(m.Name)), leaf("params"), leaf("_ignore"), leaf("timeout")).lines("        "))
+		return
 	}
+	g.emit(cat(leaf("return "), call("self._call", leaf(pyStr(m.Name)), leaf("params"), g.dec(m.Result), leaf("timeout"))).lines("        "))
 }

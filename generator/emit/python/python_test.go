@@ -138,7 +138,7 @@ func TestRuntimeTimeout(t *testing.T) {
 		start := time.Now()
 		out := runDriver(t, dir, endpoint, "timeout")
 		assert.Less(t, time.Since(start), 5*time.Second, "timeout did not cut the call short")
-		assert.Contains(t, out, `"type": "TimeoutError"`, endpoint)
+		assert.Contains(t, out, `"type": "RpcTimeoutError"`, endpoint)
 		assert.Contains(t, out, "within 0.3 s", endpoint)
 	}
 }
@@ -246,7 +246,7 @@ func TestHeroLogicMethodNames(t *testing.T) {
 	require.NoError(t, err)
 	src := string(files[0].Content)
 	for _, n := range []string{"play_start", "workflow_version_fetch", "workflow_clone", "example_to_input_data"} {
-		assert.Contains(t, src, "    def "+n+"(self, workflow_sid: str) -> str:\n")
+		assert.Regexp(t, `    def `+n+`\(\s*self, workflow_sid: str, \*, timeout: Optional\[float\] = None\s*\) -> str:\n`, src)
 	}
 	assert.Contains(t, src, `DEFAULT_SOCKET_PATH = "~/hero/var/sockets/hero_logic/rpc.sock"`)
 	assert.Contains(t, src, "class LogicServiceClient:")
@@ -268,9 +268,9 @@ func TestWireNamesFromOpenRPC(t *testing.T) {
 	assert.Contains(t, src, "    current_logs: List[str]\n")
 	assert.Contains(t, src, "    class_: Optional[str] = None\n")
 	assert.Contains(t, src, `"currentLogs": self.current_logs,`)
-	assert.Contains(t, src, `class_=d.get("class"),`)
-	assert.Contains(t, src, "    def service_start(self, name: str) -> LogLine:\n")
-	assert.Contains(t, src, `result = self._call("service.start", params)`)
+	assert.Contains(t, src, `class_=_optional(d, "class", path, _str),`)
+	assert.Contains(t, src, "    def service_start(self, name: str, *, timeout: Optional[float] = None) -> LogLine:\n")
+	assert.Contains(t, src, `return self._call("service.start", params, LogLine.from_dict, timeout)`)
 	assert.Contains(t, src, `DEFAULT_SOCKET_PATH = "/tmp/zinit.sock"`)
 	assert.Contains(t, src, "class ZinitClient:")
 }
@@ -306,7 +306,7 @@ func TestReservedNamesEscaped(t *testing.T) {
 	assert.Contains(t, src, "class List_:")
 	assert.Contains(t, src, "    to_dict_: str\n    str_: str\n")
 	assert.Contains(t, src, `"to_dict": self.to_dict_,`)
-	assert.Contains(t, src, "    def discover_(self, params_: str, result_: str) -> None:\n")
+	assert.Contains(t, src, "    def discover_(\n        self, params_: str, result_: str, *, timeout: Optional[float] = None\n    ) -> None:\n")
 	assert.Contains(t, src, `"params": params_,`)
 }
 
@@ -373,7 +373,7 @@ for name, call in [("list", cl.task_list), ("exists", lambda: cl.task_exists("x"
 try:
     c.TaskServiceClient(c.UnixSocketTransport(sys.argv[2] + ".missing")).reset()
 except OSError as e:
-    print("missing", type(e).__name__)
+    print("missing", type(e).__name__, type(e.__cause__).__name__)
 `
 	py := testtool.Look(t, "python3")
 	out, err := exec.Command(py, "-c", script, dir, sock).CombinedOutput()
@@ -381,7 +381,7 @@ except OSError as e:
 	assert.Equal(t, `list ProtocolError task_list: HTTP 502, not a JSON-RPC response: 'bad gateway\n'
 exists RpcError parse error (code -32700)
 sum ProtocolError sum: response id 999 does not match request id 3
-missing FileNotFoundError
+missing TransportError FileNotFoundError
 `, string(out))
 }
 
@@ -536,14 +536,14 @@ func TestWireNamesSchema(t *testing.T) {
 	require.NoError(t, err)
 	src := string(files[0].Content)
 	for _, want := range []string{
-		`result = self._call("service.start", params)`,
-		`self._call("stream_currentLogs", params)`,
-		`result = self._call("getUserById", params)`,
-		`self._call("system.shutdown", params)`,
-		"    def stream_current_logs(self, *, name: Optional[str] = None) -> List[str]:\n",
-		"    def get_user_by_id(self, user_id: str) -> ServiceStatus:\n",
+		`return self._call("service.start", params, ServiceStatus.from_dict, timeout)`,
+		`self._call("stream_currentLogs", params, _list_of(_str), timeout)`,
+		`return self._call("getUserById", params, ServiceStatus.from_dict, timeout)`,
+		`self._call("system.shutdown", params, _ignore, timeout)`,
+		"    def stream_current_logs(\n        self, *, name: Optional[str] = None, timeout: Optional[float] = None\n    ) -> List[str]:\n",
+		"    def get_user_by_id(\n        self, user_id: str, *, timeout: Optional[float] = None\n    ) -> ServiceStatus:\n",
 		`"userId": self.user_id,`,
-		`user_id=d["userId"],`,
+		`user_id=_req(d, "userId", path, _str),`,
 		"    x_trace: Optional[str] = None\n",
 	} {
 		assert.Contains(t, src, want)

@@ -142,7 +142,8 @@ func TestCargo(t *testing.T) {
 	s, svc := loadKitchenSink(t)
 	docFiles, err := openrpc.Generate(s, svc, emit.Options{})
 	require.NoError(t, err)
-	testServer(t, sock, string(docFiles[0].Content))
+	doc := string(docFiles[0].Content)
+	testServer(t, sock, doc)
 
 	t.Run("tcp", func(t *testing.T) {
 		c := &client{t: t, http: &http.Client{Timeout: 10 * time.Second}, base: "http://" + tcpAddr}
@@ -150,6 +151,16 @@ func TestCargo(t *testing.T) {
 		assert.Equal(t, 200, status)
 		assert.JSONEq(t, `{"status":"ok"}`, body)
 		assert.Equal(t, 5.0, c.call("sum", map[string]interface{}{"values": []int{2, 3}})["result"])
+		// rpc.discover names the address served on, inserted after info
+		// in the document as written.
+		status, _, body = c.do("POST", "/rpc", `{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}`)
+		assert.Equal(t, 200, status)
+		url := "http://" + tcpAddr + "/rpc"
+		info, servers, source := strings.Index(body, `"info"`), strings.Index(body, `"servers"`), strings.Index(body, `"x-oschema-source"`)
+		assert.True(t, info >= 0 && info < servers && servers < source, "servers after info, before the rest: %.300s", body)
+		var resp map[string]interface{}
+		require.NoError(t, json.Unmarshal([]byte(body), &resp))
+		assert.JSONEq(t, doc, withoutServers(t, resp["result"], url))
 	})
 
 	// serve_tcp_with_idle_timeout (1 s in the harness) closes a connection
@@ -264,6 +275,17 @@ func errorOf(t *testing.T, resp map[string]interface{}, code int) map[string]int
 	return e
 }
 
+// withoutServers checks that a served document names one server, at url,
+// and returns the document without it, as JSON.
+func withoutServers(t *testing.T, doc interface{}, url string) string {
+	t.Helper()
+	m, ok := doc.(map[string]interface{})
+	require.True(t, ok, "the document is not an object: %v", doc)
+	assert.Equal(t, []interface{}{map[string]interface{}{"name": strings.SplitN(url, ":", 2)[0], "url": url}}, m["servers"])
+	delete(m, "servers")
+	return jsonText(t, m)
+}
+
 func jsonText(t *testing.T, v interface{}) string {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
@@ -305,11 +327,13 @@ func testServer(t *testing.T, sock, doc string) {
 	t.Run("openrpc.json", func(t *testing.T) {
 		status, _, body := c.do("GET", "/openrpc.json", "")
 		assert.Equal(t, 200, status)
-		assert.JSONEq(t, doc, body)
+		var served interface{}
+		require.NoError(t, json.Unmarshal([]byte(body), &served))
+		assert.JSONEq(t, doc, withoutServers(t, served, "unix://"+sock))
 	})
 	t.Run("rpc.discover", func(t *testing.T) {
 		resp := c.call("rpc.discover", nil)
-		assert.JSONEq(t, doc, jsonText(t, resp["result"]))
+		assert.JSONEq(t, doc, withoutServers(t, resp["result"], "unix://"+sock))
 		errorOf(t, c.call("rpc.discover", map[string]interface{}{"x": 1}), -32602)
 	})
 	t.Run("http errors", func(t *testing.T) {

@@ -148,9 +148,7 @@ func newGen(s *model.Schema, svc *model.Service) (*gen, error) {
 			return nil, err
 		}
 	}
-	consts := map[string]string{"PARSE_ERROR": "", "INVALID_REQUEST": "", "METHOD_NOT_FOUND": "", "INVALID_PARAMS": "", "INTERNAL_ERROR": ""}
-	ctors := map[string]string{"new": "", "with_data": "", "with_message": "", "parse_error": "", "invalid_request": "",
-		"method_not_found": "", "invalid_params": "", "internal_error": "", "to_json": ""}
+	consts, ctors := map[string]string{}, map[string]string{}
 	for _, e := range svc.Errors {
 		c, f := errorConst(e), errorFn(e)
 		if prev, ok := consts[c]; ok {
@@ -229,8 +227,22 @@ func inputName(m *model.Method) string {
 func outputName(m *model.Method) string {
 	return names.Pascal(m.Name) + "Output"
 }
-func errorConst(e *model.ErrorDef) string { return names.ScreamingSnake(e.Name) }
-func errorFn(e *model.ErrorDef) string    { return names.Escape(names.Rust, names.Snake(e.Name)) }
+
+// The associated constants and functions of the runtime's RpcError. An
+// application error named like one (InvalidParams) gets a trailing
+// underscore: RpcError::INVALID_PARAMS_, RpcError::invalid_params_().
+var (
+	runtimeErrorConsts = map[string]bool{"PARSE_ERROR": true, "INVALID_REQUEST": true, "METHOD_NOT_FOUND": true, "INVALID_PARAMS": true, "INTERNAL_ERROR": true}
+	runtimeErrorFns    = map[string]bool{"new": true, "with_data": true, "with_message": true, "parse_error": true, "invalid_request": true,
+		"method_not_found": true, "invalid_params": true, "internal_error": true, "to_json": true}
+)
+
+func errorConst(e *model.ErrorDef) string {
+	return names.EscapeTaken(names.ScreamingSnake(e.Name), func(n string) bool { return runtimeErrorConsts[n] })
+}
+func errorFn(e *model.ErrorDef) string {
+	return names.EscapeTaken(names.Escape(names.Rust, names.Snake(e.Name)), func(n string) bool { return runtimeErrorFns[n] })
+}
 
 // variantName is the enum variant of a wire value: Pascal, prefixed with
 // "V" when that does not start a Rust identifier ("2d" -> V2d).

@@ -35,6 +35,8 @@ func cases() []schemaCase {
 		{"reserved_names", loadSchemaDir("reserved_names")},
 		// A service without methods.
 		{"no_methods", loadSchemaDir("no_methods")},
+		// @secret fields and params: Debug shows "***".
+		{"secrets", loadSchemaDir("secrets")},
 	}
 }
 
@@ -182,9 +184,10 @@ func TestBadModels(t *testing.T) {
 		{"reserved rpc. method", func(s *model.Schema, svc *model.Service) {
 			svc.Methods[0].Name = "rpc.discover"
 		}, "reserved by JSON-RPC"},
-		{"error shadows built-in", func(s *model.Schema, svc *model.Service) {
+		{"error escaped into another", func(s *model.Schema, svc *model.Service) {
 			svc.Errors[0].Name = "InvalidParams"
-		}, "RpcError::INVALID_PARAMS is taken by a built-in"},
+			svc.Errors = append(svc.Errors, &model.ErrorDef{Name: "InvalidParams_", Code: 7})
+		}, "RpcError::INVALID_PARAMS_ is taken by error InvalidParams"},
 		{"errors collide", func(s *model.Schema, svc *model.Service) {
 			svc.Errors = append(svc.Errors, &model.ErrorDef{Name: "Gone", Code: 7})
 		}, "RpcError::GONE is taken by error Gone"},

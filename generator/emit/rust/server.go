@@ -27,16 +27,11 @@ func GenerateServer(s *model.Schema, svc *model.Service, opts emit.Options) ([]e
 }
 
 func openrpcDocument(s *model.Schema, svc *model.Service, opts emit.Options) (string, error) {
-	files, err := openrpc.Generate(s, svc, opts)
+	doc, err := openrpc.DocumentString(s, svc)
 	if err != nil {
 		return "", fmt.Errorf("rust: the OpenRPC document to embed: %w", err)
 	}
-	for _, f := range files {
-		if f.Name == openrpc.FileName {
-			return string(f.Content), nil
-		}
-	}
-	return "", fmt.Errorf("rust: the OpenRPC emitter produced no %s", openrpc.FileName)
+	return doc, nil
 }
 
 func (g *gen) server(doc, socket string) string {

@@ -118,10 +118,66 @@ func (g *gen) derives(eq bool) string {
 	return "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n"
 }
 
+// structDerives is derives for a struct of fields: without Debug when one
+// is @secret, as writeDebug then implements it.
+func (g *gen) structDerives(eq bool, fields []*model.Field) string {
+	d := g.derives(eq)
+	if hasSecret(fields) {
+		d = strings.Replace(d, "Debug, ", "", 1)
+	}
+	return d
+}
+
+func hasSecret(fields []*model.Field) bool {
+	for _, f := range fields {
+		if f.Secret {
+			return true
+		}
+	}
+	return false
+}
+
+// rustfmt's chain_width: a method chain longer than this is broken into
+// one call per line.
+const chainWidth = 60
+
+// writeDebug implements Debug for a struct with @secret fields, which it
+// shows as "***" (Some("***") when optional and set).
+func writeDebug(b *strings.Builder, name string, fields []*model.Field) {
+	if !hasSecret(fields) {
+		return
+	}
+	calls := []string{fmt.Sprintf("f.debug_struct(%s)", rustString(name))}
+	for _, f := range fields {
+		ident := fieldName(f.Name)
+		value := "&self." + ident
+		switch {
+		case f.Secret && f.Optional:
+			value = "&self." + ident + `.as_ref().map(|_| "***")`
+		case f.Secret:
+			value = `&"***"`
+		}
+		calls = append(calls, fmt.Sprintf(".field(%s, %s)", rustString(strings.TrimPrefix(ident, "r#")), value))
+	}
+	calls = append(calls, ".finish()")
+	fmt.Fprintf(b, "\nimpl std::fmt::Debug for %s {\n", name)
+	b.WriteString("    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n")
+	if flat := strings.Join(calls, ""); len(flat) <= chainWidth {
+		b.WriteString("        " + flat + "\n")
+	} else {
+		b.WriteString("        " + calls[0] + "\n")
+		for _, c := range calls[1:] {
+			b.WriteString("            " + c + "\n")
+		}
+	}
+	b.WriteString("    }\n}\n")
+}
+
 func (g *gen) writeRecord(b *strings.Builder, d *model.Decl) {
 	writeDoc(b, "", d.Doc)
-	b.WriteString(g.derives(g.eq[d]))
+	b.WriteString(g.structDerives(g.eq[d], d.Fields))
 	g.writeStruct(b, g.typeNames[d], d, d.Fields)
+	writeDebug(b, g.typeNames[d], d.Fields)
 }
 
 func (g *gen) writeStruct(b *strings.Builder, name string, owner *model.Decl, fields []*model.Field) {
@@ -196,9 +252,10 @@ func (g *gen) writeMethodTypes(b *strings.Builder, m *model.Method) {
 	for _, p := range m.Params {
 		types = append(types, p.Type)
 	}
-	b.WriteString(g.derives(g.typesEq(types...)))
+	b.WriteString(g.structDerives(g.typesEq(types...), m.Params))
 	b.WriteString("#[serde(deny_unknown_fields)]\n")
 	g.writeStruct(b, inputName(m), nil, m.Params)
+	writeDebug(b, inputName(m), m.Params)
 	b.WriteString("\n")
 
 	fmt.Fprintf(b, "/// Result of method `%s`", m.Name)

@@ -4,7 +4,7 @@ declare module "node:http" {
   interface IncomingMessage {
     statusCode?: number;
     setEncoding(encoding: string): void;
-    on(event: "data", listener: (chunk: string) => void): this;
+    on(event: "data", listener: (chunk: Uint8Array) => void): this;
     on(event: "end", listener: () => void): this;
     on(event: "error", listener: (err: Error) => void): this;
   }

@@ -31,6 +31,8 @@ type fixture struct {
 	impl   *Impl
 	post   func(t *testing.T, path, body string) (int, string) // raw POST
 	get    func(t *testing.T, path string) (int, string)
+	addr   net.Addr // where the server listens
+	url    string   // the server URL rpc.discover announces
 }
 
 func quietHandler(impl Server) *Handler {
@@ -59,6 +61,7 @@ func unixFixture(t *testing.T) *fixture {
 	}}}
 	return &fixture{
 		name: "unix", client: Dial(sock), impl: impl,
+		addr: &net.UnixAddr{Name: sock, Net: "unix"}, url: "unix://" + sock,
 		post: func(t *testing.T, path, body string) (int, string) {
 			return do(t, hc, http.MethodPost, "http://unix"+path, body)
 		},
@@ -74,6 +77,7 @@ func httpFixture(t *testing.T) *fixture {
 	t.Cleanup(srv.Close)
 	return &fixture{
 		name: "http", client: NewClient(NewHTTPTransport(srv.URL + "/rpc")), impl: impl,
+		addr: srv.Listener.Addr(), url: srv.URL + "/rpc",
 		post: func(t *testing.T, path, body string) (int, string) {
 			return do(t, srv.Client(), http.MethodPost, srv.URL+path, body)
 		},
@@ -456,7 +460,7 @@ func TestProtocol(t *testing.T) {
 		}
 		// The other endpoints.
 		code, body := f.get(t, "/openrpc.json")
-		if code != http.StatusOK || body != string(OpenRPCDocument()) {
+		if code != http.StatusOK || body != string(ServedDocument(f.addr)) {
 			t.Errorf("GET /openrpc.json: %d", code)
 		}
 		if code, body = f.get(t, "/health"); code != http.StatusOK || body != `{"status":"ok","service":"TaskService"}` {
@@ -470,8 +474,22 @@ func TestProtocol(t *testing.T) {
 		}
 		_, body = f.post(t, "/rpc", `{"jsonrpc":"2.0","method":"rpc.discover","id":1}`)
 		var resp struct{ Result json.RawMessage }
-		if err := json.Unmarshal([]byte(body), &resp); err != nil || !bytes.Equal(resp.Result, compact(t, OpenRPCDocument())) {
+		if err := json.Unmarshal([]byte(body), &resp); err != nil || !bytes.Equal(resp.Result, compact(t, ServedDocument(f.addr))) {
 			t.Errorf("rpc.discover did not return the document: %v", err)
+		}
+		// servers names the server itself; the rest is the document as
+		// generated, keys in order.
+		var served struct {
+			Servers []struct{ Name, URL string }
+		}
+		if err := json.Unmarshal(resp.Result, &served); err != nil || len(served.Servers) != 1 || served.Servers[0].URL != f.url {
+			t.Errorf("rpc.discover servers: %v %+v, want %s", err, served.Servers, f.url)
+		}
+		if want := `{"openrpc":`; !bytes.HasPrefix(resp.Result, []byte(want)) || !bytes.Contains(resp.Result, []byte(`},"servers":[{"name":`)) {
+			t.Errorf("rpc.discover: servers not after info: %.200s", resp.Result)
+		}
+		if doc := string(OpenRPCDocument()); strings.Contains(doc, `"servers"`) {
+			t.Errorf("the embedded document names servers")
 		}
 	})
 }

@@ -122,7 +122,16 @@
 /**
  * Per-call options.
  * @typedef {object} CallOptions
- * @property {number} [timeoutMs] overrides the client's timeout; 0 waits forever
+ * @property {number} [timeoutMs] overrides the client's timeout for the whole call; 0 waits forever
+ * @property {AbortSignal} [signal] cancels the call: it rejects with RpcAbortedError
+ * @property {Record<string, string>} [headers] request headers, over the client's
+ */
+
+/**
+ * What a request hook sees of a call; it may change the headers.
+ * @typedef {object} RequestInfo
+ * @property {string} method the wire name of the method
+ * @property {Record<string, string>} headers the request's extra headers
  */
 
 /**
@@ -131,6 +140,18 @@
  * @property {string} [socketPath] Unix socket (Node only; "~/" is expanded)
  * @property {Transport} [transport] a custom transport; wins over url and socketPath
  * @property {number} [timeoutMs] default per-call timeout, 30000 unless given; 0 waits forever
+ * @property {Record<string, string>} [headers] headers of every request, e.g. {Authorization: "Bearer ..."}
+ * @property {(request: RequestInfo) => void | Promise<void>} [onRequest] called before each request is sent
+ * @property {number} [maxResponseBytes] largest reply body read, 64 MiB unless given
+ */
+
+/**
+ * How a transport carries one request.
+ * @typedef {object} PostOptions
+ * @property {number} timeoutMs deadline of the whole exchange in ms; 0: none
+ * @property {AbortSignal} [signal] cancels the exchange (reject with RpcAbortedError)
+ * @property {Record<string, string>} headers extra request headers
+ * @property {number} maxBytes largest reply body read (reject with ProtocolError beyond it)
  */
 
 /**
@@ -146,10 +167,12 @@
  */
 
 /**
- * Carries one JSON-RPC request body; rejects with RpcTimeoutError when no
- * reply arrives within timeoutMs (0: no limit).
+ * Carries one JSON-RPC request body; rejects with a ClientError:
+ * RpcTimeoutError when no whole reply arrives within options.timeoutMs,
+ * RpcAbortedError when options.signal aborts, ProtocolError beyond
+ * options.maxBytes, TransportError when it cannot send or read.
  * @typedef {object} Transport
- * @property {(body: string, timeoutMs: number) => Promise<TransportReply>} post
+ * @property {(body: string, options: PostOptions) => Promise<TransportReply>} post
  */
 
 /** The Unix socket a client dials when given no url, socketPath or transport. */
@@ -163,8 +186,23 @@ export const ErrorCode = Object.freeze({
   BadPhase: 1005,
 });
 
+/**
+ * The base of every error a call rejects with: catch this one to catch
+ * them all. Wrapped errors are its cause.
+ */
+export class ClientError extends Error {
+  /**
+   * @param {string} message
+   * @param {{cause?: unknown}} [options]
+   */
+  constructor(message, options) {
+    super(message, options);
+    this.name = "ClientError";
+  }
+}
+
 /** A JSON-RPC error reply from the TaskService service. */
-export class RpcError extends Error {
+export class RpcError extends ClientError {
   /**
    * @param {number} code the JSON-RPC error code
    * @param {string} message the error message
@@ -180,17 +218,58 @@ export class RpcError extends Error {
   }
 }
 
-/** A reply that is not a JSON-RPC 2.0 response to the request. */
-export class ProtocolError extends Error {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
+/**
+ * A reply that is not a JSON-RPC 2.0 response to the request, or whose
+ * result does not have the schema's shape (the message names the field).
+ */
+export class ProtocolError extends ClientError {
+  /**
+   * @param {string} message
+   * @param {{cause?: unknown}} [options]
+   */
+  constructor(message, options) {
+    super(message, options);
     this.name = "ProtocolError";
   }
 }
 
-/** No reply arrived within the call's timeout. */
-export class RpcTimeoutError extends Error {
+/**
+ * The request could not be sent or its reply not read: connection
+ * refused, reset, a malformed HTTP reply. The cause is the underlying
+ * error; code is its system error code (ECONNREFUSED), if any.
+ */
+export class TransportError extends ClientError {
+  /**
+   * @param {string} message
+   * @param {{cause?: unknown}} [options]
+   */
+  constructor(message, options) {
+    super(message, options);
+    this.name = "TransportError";
+    // fetch puts the system error one level down ("fetch failed").
+    const cause = /** @type {{code?: unknown, cause?: {code?: unknown}}} */ (
+      options?.cause
+    );
+    const code = cause?.code ?? cause?.cause?.code;
+    /** @readonly @type {string | undefined} */
+    this.code = typeof code === "string" ? code : undefined;
+  }
+}
+
+/** The call was cancelled through its AbortSignal; the cause is the signal's reason. */
+export class RpcAbortedError extends ClientError {
+  /**
+   * @param {string} where the endpoint
+   * @param {{cause?: unknown}} [options]
+   */
+  constructor(where, options) {
+    super(`call to ${where} aborted`, options);
+    this.name = "RpcAbortedError";
+  }
+}
+
+/** No whole reply arrived within the call's timeout. */
+export class RpcTimeoutError extends ClientError {
   /**
    * @param {string} where the endpoint
    * @param {number} timeoutMs
@@ -245,10 +324,112 @@ const ERRORS = new Map([
   [1005, BadPhaseError],
 ]);
 
+/**
+ * The shape of each declared type, checked on every reply: a record's
+ * fields (a leading "?" marks an optional one), an enum's values.
+ * @type {Record<string, Record<string, string> | string[]>}
+ */
+const SHAPES = {
+  Phase: ["pending", "running", "done", "failed"],
+  Task: {
+    sid: "str",
+    name: "str",
+    phase: "Phase",
+    priority: "int",
+    attempts: "uint",
+    size: "int",
+    quota: "uint",
+    ratio: "num",
+    score: "num",
+    done: "bool",
+    created_at: "str",
+    payload: "str",
+    extra: "any",
+    tags: "[str]",
+    labels: "{str}",
+    steps: "[Step]",
+    matrix: "{[int]}",
+    owner: "Actor",
+    parent: "?str",
+    deadline: "?str",
+    from: "?str",
+    type: "?str",
+  },
+  Step: {
+    title: "str",
+    children: "[Step]",
+    note: "?Step",
+  },
+  Actor: {
+    name: "str",
+    email: "?str",
+  },
+};
+
 const HEADERS = {
   "Content-Type": "application/json",
   Accept: "application/json",
 };
+
+/**
+ * Wraps what a transport caught: ClientErrors as they are, the rest as
+ * TransportError.
+ * @param {string} where the endpoint
+ * @param {unknown} err
+ * @returns {ClientError}
+ */
+function transportError(where, err) {
+  if (err instanceof ClientError) {
+    return err;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new TransportError(`${where}: ${message}`, { cause: err });
+}
+
+/**
+ * The reply body, read up to maxBytes.
+ * @param {Response} res
+ * @param {number} maxBytes
+ * @returns {Promise<string>}
+ */
+async function readBody(res, maxBytes) {
+  if (!res.body) {
+    return "";
+  }
+  const reader = res.body.getReader();
+  /** @type {Uint8Array[]} */
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    size += value.length;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new ProtocolError(`reply larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return decodeChunks(chunks, size);
+}
+
+/**
+ * The UTF-8 text of chunks, size bytes in all.
+ * @param {Uint8Array[]} chunks
+ * @param {number} size
+ * @returns {string}
+ */
+function decodeChunks(chunks, size) {
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
+}
 
 /**
  * HTTP(S) POST to url with fetch; works in Node 18+ and browsers.
@@ -257,27 +438,40 @@ const HEADERS = {
  */
 export function httpTransport(url) {
   return {
-    async post(body, timeoutMs) {
+    async post(body, { timeoutMs, signal, headers, maxBytes }) {
       const controller = new AbortController();
+      let timedOut = false;
       const timer =
         timeoutMs > 0
-          ? setTimeout(() => controller.abort(), timeoutMs)
+          ? setTimeout(() => {
+              timedOut = true;
+              controller.abort();
+            }, timeoutMs)
           : undefined;
+      const cancel = () => controller.abort();
+      signal?.addEventListener("abort", cancel);
       try {
+        if (signal?.aborted) {
+          throw new RpcAbortedError(url, { cause: signal.reason });
+        }
         const res = await fetch(url, {
           method: "POST",
-          headers: HEADERS,
+          headers: { ...HEADERS, ...headers },
           body,
           signal: controller.signal,
         });
-        return { status: res.status, body: await res.text() };
+        return { status: res.status, body: await readBody(res, maxBytes) };
       } catch (err) {
-        if (controller.signal.aborted) {
+        if (timedOut) {
           throw new RpcTimeoutError(url, timeoutMs);
         }
-        throw err;
+        if (signal?.aborted) {
+          throw new RpcAbortedError(url, { cause: signal.reason });
+        }
+        throw transportError(url, err);
       } finally {
         clearTimeout(timer);
+        signal?.removeEventListener("abort", cancel);
       }
     },
   };
@@ -291,14 +485,27 @@ export function httpTransport(url) {
  */
 export function unixSocketTransport(socketPath = DEFAULT_SOCKET_PATH) {
   return {
-    async post(body, timeoutMs) {
+    async post(body, { timeoutMs, signal, headers, maxBytes }) {
       const http = await import("node:http");
       let path = socketPath;
       if (path === "~" || path.startsWith("~/")) {
         const os = await import("node:os");
         path = os.homedir() + path.slice(1);
       }
+      if (signal?.aborted) {
+        throw new RpcAbortedError(path, { cause: signal.reason });
+      }
       return new Promise((resolve, reject) => {
+        /** @type {ReturnType<typeof setTimeout> | undefined} */
+        let timer;
+        /** @param {ClientError} err */
+        const stop = (err) => req.destroy(err);
+        const cancel = () =>
+          stop(new RpcAbortedError(path, { cause: signal?.reason }));
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", cancel);
+        };
         const req = http.request(
           {
             socketPath: path,
@@ -306,37 +513,141 @@ export function unixSocketTransport(socketPath = DEFAULT_SOCKET_PATH) {
             method: "POST",
             headers: {
               ...HEADERS,
+              ...headers,
               "Content-Length": new TextEncoder().encode(body).length,
             },
           },
           (res) => {
-            /** @type {string[]} */
+            /** @type {Uint8Array[]} */
             const chunks = [];
-            res.setEncoding("utf8");
-            res.on("data", (chunk) => chunks.push(chunk));
-            res.on("end", () => {
-              clearTimeout(timer);
-              resolve({ status: res.statusCode ?? 0, body: chunks.join("") });
+            let size = 0;
+            res.on("data", (chunk) => {
+              size += chunk.length;
+              if (size > maxBytes) {
+                stop(new ProtocolError(`reply larger than ${maxBytes} bytes`));
+                return;
+              }
+              chunks.push(chunk);
             });
-            res.on("error", reject);
+            res.on("end", () => {
+              done();
+              const text = decodeChunks(chunks, size);
+              resolve({ status: res.statusCode ?? 0, body: text });
+            });
+            res.on("error", (err) => {
+              done();
+              reject(transportError(path, err));
+            });
           },
         );
         // A deadline for the whole exchange, not an idle timeout.
-        const timer =
-          timeoutMs > 0
-            ? setTimeout(
-                () => req.destroy(new RpcTimeoutError(path, timeoutMs)),
-                timeoutMs,
-              )
-            : undefined;
+        if (timeoutMs > 0) {
+          timer = setTimeout(
+            () => stop(new RpcTimeoutError(path, timeoutMs)),
+            timeoutMs,
+          );
+        }
+        signal?.addEventListener("abort", cancel);
         req.on("error", (err) => {
-          clearTimeout(timer);
-          reject(err);
+          done();
+          reject(transportError(path, err));
         });
         req.end(body);
       });
     },
   };
+}
+
+/**
+ * Throws ProtocolError unless value has the shape; path names value
+ * ("result.items[2].name"). Unknown fields and unknown enum values pass:
+ * a newer server may send them (see "Evolution" in the generator's docs).
+ * @param {unknown} value
+ * @param {string} shape
+ * @param {string} path
+ * @returns {void}
+ */
+function check(value, shape, path) {
+  /** @param {string} want */
+  const fail = (want) => {
+    const got = Array.isArray(value)
+      ? "a list"
+      : value === null
+        ? "null"
+        : typeof value;
+    return new ProtocolError(`${path}: expected ${want}, got ${got}`);
+  };
+  const isObject =
+    value !== null && typeof value === "object" && !Array.isArray(value);
+  const record = /** @type {Record<string, unknown>} */ (value);
+  if (shape.startsWith("[")) {
+    if (!Array.isArray(value)) {
+      throw fail("a list");
+    }
+    value.forEach((v, i) => check(v, shape.slice(1, -1), `${path}[${i}]`));
+    return;
+  }
+  if (shape.startsWith("{")) {
+    if (!isObject) {
+      throw fail("a map");
+    }
+    for (const [k, v] of Object.entries(record)) {
+      check(v, shape.slice(1, -1), `${path}[${JSON.stringify(k)}]`);
+    }
+    return;
+  }
+  switch (shape) {
+    case "any":
+      return;
+    case "str":
+      if (typeof value !== "string") {
+        throw fail("a string");
+      }
+      return;
+    case "bool":
+      if (typeof value !== "boolean") {
+        throw fail("a boolean");
+      }
+      return;
+    case "int":
+      if (!Number.isInteger(value)) {
+        throw fail("an integer");
+      }
+      return;
+    case "uint":
+      if (!Number.isInteger(value) || Number(value) < 0) {
+        throw fail("an unsigned integer");
+      }
+      return;
+    case "num":
+      if (typeof value !== "number") {
+        throw fail("a number");
+      }
+      return;
+  }
+  const decl = SHAPES[shape];
+  if (Array.isArray(decl)) {
+    if (typeof value !== "string") {
+      throw fail(`a ${shape} value (a string)`);
+    }
+    return;
+  }
+  if (!isObject) {
+    throw fail(`a ${shape} object`);
+  }
+  for (const [name, fieldShape] of Object.entries(decl)) {
+    const v = record[name];
+    const optional = fieldShape.startsWith("?");
+    if (v === undefined || v === null) {
+      if (!optional && fieldShape !== "any") {
+        throw new ProtocolError(
+          `${path}.${name}: missing (${shape} requires it)`,
+        );
+      }
+      continue;
+    }
+    check(v, optional ? fieldShape.slice(1) : fieldShape, `${path}.${name}`);
+  }
 }
 
 /**
@@ -366,6 +677,12 @@ export class TaskServiceClient {
   #transport;
   /** @type {number} */
   #timeoutMs;
+  /** @type {Record<string, string>} */
+  #headers;
+  /** @type {((request: RequestInfo) => void | Promise<void>) | undefined} */
+  #onRequest;
+  /** @type {number} */
+  #maxBytes;
   #nextId = 0;
 
   /**
@@ -384,17 +701,22 @@ export class TaskServiceClient {
       );
     }
     this.#timeoutMs = options.timeoutMs ?? 30000;
+    this.#headers = { ...options.headers };
+    this.#onRequest = options.onRequest;
+    this.#maxBytes = options.maxResponseBytes ?? 64 << 20;
   }
 
   /**
    * @param {string} method
    * @param {object} params
    * @param {CallOptions} [options]
+   * @param {string} [shape] the result's shape (see check); none: unchecked
    * @returns {Promise<any>}
    */
-  async #call(method, params, options) {
+  async #call(method, params, options, shape) {
     const id = ++this.#nextId;
     const timeoutMs = options?.timeoutMs ?? this.#timeoutMs;
+    const headers = { ...this.#headers, ...options?.headers };
     const body = JSON.stringify({
       jsonrpc: "2.0",
       id,
@@ -403,9 +725,15 @@ export class TaskServiceClient {
     });
     let reply;
     try {
-      reply = await this.#transport.post(body, timeoutMs);
+      await this.#onRequest?.({ method, headers });
+      reply = await this.#transport.post(body, {
+        timeoutMs,
+        signal: options?.signal,
+        headers,
+        maxBytes: this.#maxBytes,
+      });
     } catch (err) {
-      if (err instanceof RpcTimeoutError) {
+      if (err instanceof ClientError && !(err instanceof RpcError)) {
         err.message = `TaskService.${method}: ${err.message}`;
       }
       throw err;
@@ -439,6 +767,16 @@ export class TaskServiceClient {
         ? new AppError(message, data)
         : new RpcError(code, String(message ?? ""), data);
     }
+    if (shape !== undefined) {
+      try {
+        check(msg.result, shape, "result");
+      } catch (err) {
+        if (err instanceof ProtocolError) {
+          err.message = `${method}: ${err.message}`;
+        }
+        throw err;
+      }
+    }
     return msg.result;
   }
 
@@ -458,7 +796,7 @@ export class TaskServiceClient {
    * @returns {Promise<Task>}
    */
   taskNew(params, options) {
-    return this.#call("task_new", params, options);
+    return this.#call("task_new", params, options, "Task");
   }
 
   /**
@@ -468,7 +806,7 @@ export class TaskServiceClient {
    * @returns {Promise<Task>}
    */
   taskGet(params, options) {
-    return this.#call("task_get", params, options);
+    return this.#call("task_get", params, options, "Task");
   }
 
   /**
@@ -478,7 +816,7 @@ export class TaskServiceClient {
    * @returns {Promise<Task>}
    */
   taskSet(params, options) {
-    return this.#call("task_set", params, options);
+    return this.#call("task_set", params, options, "Task");
   }
 
   /**
@@ -497,7 +835,7 @@ export class TaskServiceClient {
    * @returns {Promise<string[]>}
    */
   taskList(options) {
-    return this.#call("task_list", {}, options);
+    return this.#call("task_list", {}, options, "[str]");
   }
 
   /**
@@ -506,7 +844,7 @@ export class TaskServiceClient {
    * @returns {Promise<Task[]>}
    */
   taskListFull(options) {
-    return this.#call("task_list_full", {}, options);
+    return this.#call("task_list_full", {}, options, "[Task]");
   }
 
   /**
@@ -516,7 +854,7 @@ export class TaskServiceClient {
    * @returns {Promise<boolean>}
    */
   taskExists(params, options) {
-    return this.#call("task_exists", params, options);
+    return this.#call("task_exists", params, options, "bool");
   }
 
   /**
@@ -526,7 +864,7 @@ export class TaskServiceClient {
    * @returns {Promise<Task[]>}
    */
   taskFind(params = {}, options) {
-    return this.#call("task_find", params, options);
+    return this.#call("task_find", params, options, "[Task]");
   }
 
   /**
@@ -536,7 +874,7 @@ export class TaskServiceClient {
    * @returns {Promise<Phase>}
    */
   taskStart(params, options) {
-    return this.#call("task_start", params, options);
+    return this.#call("task_start", params, options, "Phase");
   }
 
   /**
@@ -546,7 +884,7 @@ export class TaskServiceClient {
    * @returns {Promise<Task>}
    */
   echo(params, options) {
-    return this.#call("echo", params, options);
+    return this.#call("echo", params, options, "Task");
   }
 
   /**
@@ -565,6 +903,6 @@ export class TaskServiceClient {
    * @returns {Promise<number>}
    */
   sum(params, options) {
-    return this.#call("sum", params, options);
+    return this.#call("sum", params, options, "num");
   }
 }

@@ -21,6 +21,8 @@ import json
 import os
 import re
 import socket
+import ssl
+import time
 import urllib.parse
 from dataclasses import dataclass
 from typing import (
@@ -41,21 +43,38 @@ __all__ = [
     "Task",
     "Step",
     "Actor",
+    "RpcClientError",
+    "TransportError",
+    "RpcTimeoutError",
+    "ProtocolError",
+    "ResponseTooLargeError",
     "RpcError",
     "NotFoundError",
     "BadPhaseError",
-    "ProtocolError",
     "Transport",
     "UnixSocketTransport",
     "HttpTransport",
+    "RequestHook",
     "TaskServiceClient",
     "DEFAULT_SOCKET_PATH",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RESPONSE_BYTES",
 ]
 
 DEFAULT_SOCKET_PATH = "~/hero/var/sockets/kitchen_sink/rpc.sock"
 """The Unix socket the client dials when given no transport ("~" is expanded)."""
 
 _T = TypeVar("_T")
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a call may take in all (connect, send, read) unless told otherwise."""
+
+DEFAULT_MAX_RESPONSE_BYTES = 64 << 20
+"""The largest reply body the client reads (64 MiB); a longer one raises."""
+
+RequestHook = Callable[[str, Dict[str, str]], None]
+"""Called with the method name and the request headers before each call; may
+change the headers (e.g. add a fresh bearer token)."""
 
 _TIME_RE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
@@ -98,8 +117,172 @@ def _b64decode(value: str) -> bytes:
         raise ValueError(f"not standard base64: {value!r}") from e
 
 
-def _opt(value: Any, conv: Callable[[Any], _T]) -> Optional[_T]:
-    return None if value is None else conv(value)
+# Decoding checks every JSON value of a reply against the schema: a decoder
+# takes the value and its path ("result.steps[0].title") and returns the
+# Python value or raises _Invalid, which the client turns into ProtocolError.
+# Unknown object keys are ignored (forward compatibility).
+
+
+class _Invalid(ValueError):
+    """A JSON value that does not fit the schema, at path."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path or 'value'}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _str(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(path, f"expected a string, got {_kind(value)}")
+    return value
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(path, f"expected a boolean, got {_kind(value)}")
+    return value
+
+
+def _int_in(lo: int, hi: int) -> Callable[[Any, str], int]:
+    def decode(value: Any, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Invalid(path, f"expected an integer, got {_kind(value)}")
+        if not lo <= value <= hi:
+            raise _Invalid(path, f"{value} is out of range [{lo}, {hi}]")
+        return value
+
+    return decode
+
+
+_i32 = _int_in(-(1 << 31), (1 << 31) - 1)
+_i64 = _int_in(-(1 << 63), (1 << 63) - 1)
+_u32 = _int_in(0, (1 << 32) - 1)
+_u64 = _int_in(0, (1 << 64) - 1)
+
+
+def _float(value: Any, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Invalid(path, f"expected a number, got {_kind(value)}")
+    return float(value)
+
+
+def _time(value: Any, path: str) -> datetime.datetime:
+    text = _str(value, path)
+    try:
+        return _parse_time(text)
+    except ValueError as e:
+        raise _Invalid(path, str(e)) from e
+
+
+def _bytes(value: Any, path: str) -> bytes:
+    text = _str(value, path)
+    try:
+        return _b64decode(text)
+    except ValueError as e:
+        raise _Invalid(path, str(e)) from e
+
+
+def _any(value: Any, path: str) -> Any:
+    return value
+
+
+def _ignore(value: Any, path: str) -> None:
+    return None
+
+
+def _redacted_repr(obj: Any, secret: List[str]) -> str:
+    """The dataclass repr of obj, with the attributes in secret as '***'."""
+    parts = []
+    for name in obj.__dataclass_fields__:
+        value = getattr(obj, name)
+        shown = "'***'" if name in secret and value is not None else repr(value)
+        parts.append(name + "=" + shown)
+    return type(obj).__name__ + "(" + ", ".join(parts) + ")"
+
+
+def _object(value: Any, path: str) -> Dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid(path, f"expected an object, got {_kind(value)}")
+    return value
+
+
+def _list_of(decode: Callable[[Any, str], _T]) -> Callable[[Any, str], List[_T]]:
+    def decode_list(value: Any, path: str) -> List[_T]:
+        if not isinstance(value, list):
+            raise _Invalid(path, f"expected an array, got {_kind(value)}")
+        return [decode(x, f"{path}[{i}]") for i, x in enumerate(value)]
+
+    return decode_list
+
+
+def _map_of(decode: Callable[[Any, str], _T]) -> Callable[[Any, str], Dict[str, _T]]:
+    def decode_map(value: Any, path: str) -> Dict[str, _T]:
+        return {k: decode(v, _join(path, k)) for k, v in _object(value, path).items()}
+
+    return decode_map
+
+
+def _req(
+    d: Dict[str, Any], key: str, path: str, decode: Callable[[Any, str], _T]
+) -> _T:
+    if key not in d:
+        raise _Invalid(_join(path, key), "required field missing")
+    return decode(d[key], _join(path, key))
+
+
+def _optional(
+    d: Dict[str, Any], key: str, path: str, decode: Callable[[Any, str], _T]
+) -> Optional[_T]:
+    value = d.get(key)
+    return None if value is None else decode(value, _join(path, key))
+
+
+# Enums and forward compatibility: a reply may carry an enum value newer than
+# this client. Rather than failing, or typing every enum field as
+# Union[Enum, str] (which every caller would have to narrow), each enum's
+# _missing_ keeps the value as a pseudo-member of the enum: an instance of the
+# enum class (so the field keeps its static type) whose .value is the wire
+# string and whose .name starts with "?"; "x in Enum" is False for it, and it
+# encodes back to the same string. Phase("typo") therefore does not raise.
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum(cls: Type[_E]) -> Callable[[Any, str], _E]:
+    def decode(value: Any, path: str) -> _E:
+        return cls(_str(value, path))
+
+    return decode
+
+
+def _keep_unknown(cls: Any, value: object) -> Any:
+    """The pseudo-member of the enum cls for a value it does not list."""
+    if not isinstance(value, str):
+        return None
+    member = str.__new__(cls, value)
+    member._name_ = "?" + value
+    member._value_ = value
+    return cls._value2member_map_.setdefault(value, member)
 
 
 class Phase(str, enum.Enum):
@@ -109,6 +292,10 @@ class Phase(str, enum.Enum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _keep_unknown(cls, value)
 
 
 @dataclass
@@ -181,31 +368,36 @@ class Task:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> Task:
-        """Build the Task of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> Task:
+        """Build the Task of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            sid=d["sid"],
-            name=d["name"],
-            phase=Phase(d["phase"]),
-            priority=d["priority"],
-            attempts=d["attempts"],
-            size=d["size"],
-            quota=d["quota"],
-            ratio=d["ratio"],
-            score=d["score"],
-            done=d["done"],
-            created_at=_parse_time(d["created_at"]),
-            payload=_b64decode(d["payload"]),
-            extra=d["extra"],
-            tags=d["tags"],
-            labels=d["labels"],
-            steps=[Step.from_dict(x0) for x0 in d["steps"]],
-            matrix=d["matrix"],
-            owner=Actor.from_dict(d["owner"]),
-            parent=d.get("parent"),
-            deadline=_opt(d.get("deadline"), _parse_time),
-            from_=d.get("from"),
-            type_=d.get("type"),
+            sid=_req(d, "sid", path, _str),
+            name=_req(d, "name", path, _str),
+            phase=_req(d, "phase", path, _enum(Phase)),
+            priority=_req(d, "priority", path, _i32),
+            attempts=_req(d, "attempts", path, _u32),
+            size=_req(d, "size", path, _i64),
+            quota=_req(d, "quota", path, _u64),
+            ratio=_req(d, "ratio", path, _float),
+            score=_req(d, "score", path, _float),
+            done=_req(d, "done", path, _bool),
+            created_at=_req(d, "created_at", path, _time),
+            payload=_req(d, "payload", path, _bytes),
+            extra=_req(d, "extra", path, _any),
+            tags=_req(d, "tags", path, _list_of(_str)),
+            labels=_req(d, "labels", path, _map_of(_str)),
+            steps=_req(d, "steps", path, _list_of(Step.from_dict)),
+            matrix=_req(d, "matrix", path, _map_of(_list_of(_i64))),
+            owner=_req(d, "owner", path, Actor.from_dict),
+            parent=_optional(d, "parent", path, _str),
+            deadline=_optional(d, "deadline", path, _time),
+            from_=_optional(d, "from", path, _str),
+            type_=_optional(d, "type", path, _str),
         )
 
 
@@ -233,12 +425,17 @@ class Step:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> Step:
-        """Build the Step of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> Step:
+        """Build the Step of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            title=d["title"],
-            children=[Step.from_dict(x0) for x0 in d["children"]],
-            note=_opt(d.get("note"), Step.from_dict),
+            title=_req(d, "title", path, _str),
+            children=_req(d, "children", path, _list_of(Step.from_dict)),
+            note=_optional(d, "note", path, Step.from_dict),
         )
 
 
@@ -264,15 +461,61 @@ class Actor:
         return d
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> Actor:
-        """Build the Actor of a JSON object; absent or null optionals become None."""
+    def from_dict(cls, d: Any, path: str = "") -> Actor:
+        """Build the Actor of a JSON object; absent or null optionals become None.
+
+        Unknown keys are ignored. Raises ValueError naming the field path (under
+        path) when d does not fit the schema.
+        """
+        d = _object(d, path)
         return cls(
-            name=d["name"],
-            email=d.get("email"),
+            name=_req(d, "name", path, _str),
+            email=_optional(d, "email", path, _str),
         )
 
 
-class RpcError(Exception):
+class RpcClientError(Exception):
+    """The base of every error a TaskService client call raises.
+
+    Subclasses: TransportError (RpcTimeoutError), ProtocolError
+    (ResponseTooLargeError) and RpcError (one subclass per application error).
+    All pickle; an error wrapping another has it as __cause__.
+    """
+
+
+class TransportError(RpcClientError, OSError):
+    """The request could not be sent or its reply could not be read.
+
+    Connection refused, a missing socket, a broken HTTP reply (bad status line,
+    body cut short) and any other OSError of the transport; also an OSError.
+    """
+
+
+class RpcTimeoutError(TransportError, TimeoutError):
+    """The call did not end within its timeout; also a TimeoutError."""
+
+
+class ProtocolError(RpcClientError):
+    """A reply that is not a JSON-RPC 2.0 response to the request, or whose
+    result does not fit the schema.
+
+    Attributes:
+        method: the JSON-RPC method called ("" when unknown).
+        path: where in the reply the schema broke ("result.steps[0].title"),
+            "" for other problems.
+    """
+
+    def __init__(self, message: str, method: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
+class ResponseTooLargeError(ProtocolError):
+    """A reply body longer than the client's max_response_bytes."""
+
+
+class RpcError(RpcClientError):
     """A JSON-RPC error reply from the TaskService service.
 
     Attributes:
@@ -287,41 +530,127 @@ class RpcError(Exception):
         self.message = message
         self.data = data
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (
+            _rebuild_error,
+            (type(self), self.code, self.message, self.data),
+            self.__dict__,
+        )
 
-class ProtocolError(Exception):
-    """A reply that is not a JSON-RPC 2.0 response to the request."""
+
+def _rebuild_error(cls: Type[RpcError], code: int, message: str, data: Any) -> RpcError:
+    return cls(code=code, message=message, data=data)
 
 
 class Transport(Protocol):
-    """Carries one JSON-RPC request: returns the HTTP status and reply body."""
+    """Carries one JSON-RPC request: returns the HTTP status and reply body.
 
-    def post(self, body: bytes) -> Tuple[int, bytes]:
+    headers are the request headers; deadline, a time.monotonic() value or None
+    (no limit), is when the whole exchange must be over: past it, raise
+    socket.timeout (TimeoutError). A body longer than limit bytes must raise
+    ResponseTooLargeError without being read further.
+    """
+
+    def post(
+        self,
+        body: bytes,
+        headers: Dict[str, str],
+        deadline: Optional[float],
+        limit: int,
+    ) -> Tuple[int, bytes]:
         ...
 
 
-def _post(
-    conn: http.client.HTTPConnection, path: str, body: bytes, where: str
-) -> Tuple[int, bytes]:
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    try:
-        conn.request("POST", path, body, headers)
-        resp = conn.getresponse()
-        return resp.status, resp.read()
-    except socket.timeout as e:
-        raise TimeoutError(f"no reply from {where} within {conn.timeout} s") from e
-    finally:
-        conn.close()
+def _remaining(deadline: Optional[float]) -> Optional[float]:
+    """The seconds left until deadline (None: no deadline); raises once past."""
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise socket.timeout("the call's deadline passed")
+    return left
+
+
+class _DeadlineSocket(socket.socket):
+    """A socket whose every send and read ends by deadline, not a fresh timeout
+    each: a server dripping a byte at a time cannot hold a call past it."""
+
+    deadline: Optional[float] = None
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self.settimeout(_remaining(self.deadline))
+        return super().recv_into(buffer, nbytes, flags)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self.settimeout(_remaining(self.deadline))
+        super().sendall(data, flags)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """_DeadlineSocket for TLS (SSLSocket.sendall loops over send)."""
+
+    deadline: Optional[float] = None
+
+    def recv_into(
+        self, buffer: Any, nbytes: Optional[int] = None, flags: int = 0
+    ) -> int:
+        self.settimeout(_remaining(self.deadline))
+        return super().recv_into(buffer, nbytes, flags)
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        self.settimeout(_remaining(self.deadline))
+        return super().send(data, flags)
+
+
+def _connect_tcp(host: str, port: int, deadline: Optional[float]) -> _DeadlineSocket:
+    plain = socket.create_connection((host, port), _remaining(deadline))
+    sock = _DeadlineSocket(plain.family, plain.type, plain.proto, plain.detach())
+    sock.deadline = deadline
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+class _TCPConnection(http.client.HTTPConnection):
+    def __init__(
+        self, host: str, port: Optional[int], deadline: Optional[float]
+    ) -> None:
+        super().__init__(host, port)
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        self.sock = _connect_tcp(self.host, self.port, self._deadline)
+
+
+class _TLSConnection(http.client.HTTPSConnection):
+    def __init__(
+        self,
+        host: str,
+        port: Optional[int],
+        deadline: Optional[float],
+        context: ssl.SSLContext,
+    ) -> None:
+        super().__init__(host, port, context=context)
+        self._deadline = deadline
+        self._tls = context
+
+    def connect(self) -> None:
+        plain = _connect_tcp(self.host, self.port, self._deadline)
+        sock = self._tls.wrap_socket(plain, server_hostname=self.host)
+        cast(_DeadlineSSLSocket, sock).deadline = self._deadline
+        self.sock = sock
 
 
 class _UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path: str, timeout: Optional[float]) -> None:
-        super().__init__("localhost", timeout=timeout)
+    def __init__(self, path: str, deadline: Optional[float]) -> None:
+        super().__init__("localhost")
         self._path = path
+        self._deadline = deadline
 
     def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = _DeadlineSocket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            sock.settimeout(self.timeout)
+            sock.deadline = self._deadline
+            sock.settimeout(_remaining(self._deadline))
             sock.connect(self._path)
         except BaseException:
             sock.close()
@@ -329,32 +658,83 @@ class _UnixHTTPConnection(http.client.HTTPConnection):
         self.sock = sock
 
 
+def _post(
+    conn: http.client.HTTPConnection,
+    path: str,
+    body: bytes,
+    headers: Dict[str, str],
+    limit: int,
+) -> Tuple[int, bytes]:
+    """POST body and read the reply, at most limit bytes of it."""
+    try:
+        conn.request("POST", path, body, headers)
+        resp = conn.getresponse()
+        if resp.length is not None and resp.length > limit:
+            raise ResponseTooLargeError(
+                f"the reply body ({resp.length} bytes) exceeds the limit of {limit} bytes"
+            )
+        chunks: List[bytes] = []
+        size = 0
+        while True:
+            chunk = resp.read(min(1 << 16, limit + 1 - size))
+            if not chunk:
+                if resp.length:  # read(amt) does not report a body cut short
+                    raise http.client.IncompleteRead(b"".join(chunks), resp.length)
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLargeError(
+                    f"the reply body exceeds the limit of {limit} bytes"
+                )
+        return resp.status, b"".join(chunks)
+    finally:
+        conn.close()
+
+
 class UnixSocketTransport:
     """HTTP/1.1 POST /rpc over a Unix socket, one connection per call.
 
-    path may start with "~" (expanded). timeout, in seconds, bounds the connect and
-    each read (None waits forever); running out raises TimeoutError.
+    path may start with "~" (expanded). timeout, in seconds, is the default
+    deadline of the calls of a client that sets none (None: no deadline).
+    headers are sent with every request (e.g. {"Authorization": "Bearer x"}).
     """
 
     def __init__(
-        self, path: str = DEFAULT_SOCKET_PATH, timeout: Optional[float] = 30.0
+        self,
+        path: str = DEFAULT_SOCKET_PATH,
+        timeout: Optional[float] = DEFAULT_TIMEOUT,
+        headers: Optional[Dict[str, str]] = None,
     ) -> None:
         self.path = os.path.expanduser(path)
         self.timeout = timeout
+        self.headers: Dict[str, str] = dict(headers or {})
 
-    def post(self, body: bytes) -> Tuple[int, bytes]:
-        conn = _UnixHTTPConnection(self.path, self.timeout)
-        return _post(conn, "/rpc", body, self.path)
+    def post(
+        self,
+        body: bytes,
+        headers: Dict[str, str],
+        deadline: Optional[float],
+        limit: int,
+    ) -> Tuple[int, bytes]:
+        conn = _UnixHTTPConnection(self.path, deadline)
+        return _post(conn, "/rpc", body, {**self.headers, **headers}, limit)
 
 
 class HttpTransport:
     """HTTP(S) POST to url, e.g. "http://127.0.0.1:8080/rpc" (no path means /rpc).
 
-    timeout, in seconds, bounds the connect and each read (None waits forever);
-    running out raises TimeoutError.
+    timeout, in seconds, is the default deadline of the calls of a client that
+    sets none (None: no deadline). headers are sent with every request (e.g.
+    {"Authorization": "Bearer x"}).
     """
 
-    def __init__(self, url: str, timeout: Optional[float] = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: Optional[float] = DEFAULT_TIMEOUT,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(
@@ -362,22 +742,28 @@ class HttpTransport:
             )
         self.url = url
         self.timeout = timeout
-        self._https = parts.scheme == "https"
+        self.headers: Dict[str, str] = dict(headers or {})
+        self._tls: Optional[ssl.SSLContext] = None
+        if parts.scheme == "https":
+            self._tls = ssl.create_default_context()
+            self._tls.sslsocket_class = _DeadlineSSLSocket
         self._host = parts.hostname
         self._port = parts.port
         self._path = (parts.path or "/rpc") + (f"?{parts.query}" if parts.query else "")
 
-    def post(self, body: bytes) -> Tuple[int, bytes]:
+    def post(
+        self,
+        body: bytes,
+        headers: Dict[str, str],
+        deadline: Optional[float],
+        limit: int,
+    ) -> Tuple[int, bytes]:
         conn: http.client.HTTPConnection
-        if self._https:
-            conn = http.client.HTTPSConnection(
-                self._host, self._port, timeout=self.timeout
-            )
+        if self._tls is not None:
+            conn = _TLSConnection(self._host, self._port, deadline, self._tls)
         else:
-            conn = http.client.HTTPConnection(
-                self._host, self._port, timeout=self.timeout
-            )
-        return _post(conn, self._path, body, self.url)
+            conn = _TCPConnection(self._host, self._port, deadline)
+        return _post(conn, self._path, body, {**self.headers, **headers}, limit)
 
 
 class NotFoundError(RpcError):
@@ -426,24 +812,76 @@ class TaskServiceClient:
     Typed client of the TaskService JSON-RPC service (version 1.2.0). Methods raise
     the RpcError subclass of a declared application error (NotFoundError, BadPhaseError),
     RpcError for any other JSON-RPC error, ProtocolError for a reply that is not
-    JSON-RPC, TimeoutError when the transport's timeout passes and OSError when
-    the server cannot be reached.
+    JSON-RPC or does not fit the schema (ResponseTooLargeError past
+    max_response_bytes), RpcTimeoutError when the call's timeout passes and
+    TransportError when the server cannot be reached or the reply is cut: all
+    RpcClientError subclasses.
+
+    Every method takes a keyword-only timeout: the seconds the whole call
+    (connect, send, read) may take; None means the client's timeout,
+    float("inf") no limit. Long-poll methods may be given more than the default.
     """
 
-    def __init__(self, transport: Optional[Transport] = None) -> None:
-        """Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH)."""
+    def __init__(
+        self,
+        transport: Optional[Transport] = None,
+        *,
+        timeout: Optional[float] = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        request_hook: Optional[RequestHook] = None,
+    ) -> None:
+        """Use transport, by default UnixSocketTransport(DEFAULT_SOCKET_PATH).
+
+        timeout: the default deadline of a call, in seconds; None takes the
+            transport's timeout (DEFAULT_TIMEOUT if it has none); a transport
+            timeout of None means no deadline.
+        max_response_bytes: the longest reply body read; longer raises
+            ResponseTooLargeError.
+        request_hook: called as request_hook(method, headers) before each call;
+            may change headers (the transport's own headers are added under them).
+        """
         self._transport: Transport = (
             transport if transport is not None else UnixSocketTransport()
         )
+        if timeout is None:
+            timeout = getattr(self._transport, "timeout", DEFAULT_TIMEOUT)
+        self.timeout: Optional[float] = timeout
+        self.max_response_bytes = max_response_bytes
+        self.request_hook = request_hook
         self._next_id = 0
 
-    def _call(self, method: str, params: Dict[str, Any]) -> Any:
+    def _call(
+        self,
+        method: str,
+        params: Dict[str, Any],
+        decode: Callable[[Any, str], _T],
+        timeout: Optional[float],
+    ) -> _T:
+        if timeout is None:
+            timeout = self.timeout
+        deadline = None
+        if timeout is not None and timeout != float("inf"):
+            deadline = time.monotonic() + timeout
         self._next_id += 1
         request_id = self._next_id
         body = json.dumps(
             {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
         )
-        status, raw = self._transport.post(body.encode("utf-8"))
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self.request_hook is not None:
+            self.request_hook(method, headers)
+        try:
+            status, raw = self._transport.post(
+                body.encode("utf-8"), headers, deadline, self.max_response_bytes
+            )
+        except ResponseTooLargeError as e:
+            raise ResponseTooLargeError(f"{method}: {e}", method) from e
+        except RpcClientError:
+            raise
+        except (socket.timeout, TimeoutError) as e:
+            raise RpcTimeoutError(f"{method}: no reply within {timeout} s") from e
+        except (OSError, http.client.HTTPException) as e:
+            raise TransportError(f"{method}: {type(e).__name__}: {e}") from e
         try:
             reply = json.loads(raw)
         except ValueError:
@@ -453,40 +891,47 @@ class TaskServiceClient:
         ):
             snippet = raw[:200].decode("utf-8", "replace")
             raise ProtocolError(
-                f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}"
+                f"{method}: HTTP {status}, not a JSON-RPC response: {snippet!r}", method
             )
         # A server that could not read the request answers with id null.
         if reply.get("id") != request_id and not (
             reply.get("id") is None and "error" in reply
         ):
             raise ProtocolError(
-                f"{method}: response id {reply.get('id')!r} does not match request id {request_id}"
+                f"{method}: response id {reply.get('id')!r} does not match request id {request_id}",
+                method,
             )
         error = reply.get("error")
         if error is not None:
             if not isinstance(error, dict):
-                raise ProtocolError(f"{method}: malformed error object: {error!r}")
+                raise ProtocolError(
+                    f"{method}: malformed error object: {error!r}", method
+                )
             code = error.get("code")
             code = code if isinstance(code, int) else 0
             message = str(error.get("message", ""))
             raise _ERRORS.get(code, RpcError)(
                 code=code, message=message, data=error.get("data")
             )
-        return reply.get("result")
+        try:
+            return decode(reply.get("result"), "result")
+        except _Invalid as e:
+            raise ProtocolError(
+                f"{method}: the reply does not fit the schema: {e}", method, e.path
+            ) from e
 
-    def discover(self) -> Dict[str, Any]:
+    def discover(self, *, timeout: Optional[float] = None) -> Dict[str, Any]:
         """Return the service's OpenRPC document (rpc.discover)."""
-        return cast(Dict[str, Any], self._call("rpc.discover", {}))
+        return self._call("rpc.discover", {}, _object, timeout)
 
-    def task_new(self, task: Task) -> Task:
+    def task_new(self, task: Task, *, timeout: Optional[float] = None) -> Task:
         """Stores a new Task and returns it with its sid set."""
         params: Dict[str, Any] = {
             "task": task.to_dict(),
         }
-        result = self._call("task_new", params)
-        return Task.from_dict(result)
+        return self._call("task_new", params, Task.from_dict, timeout)
 
-    def task_get(self, sid: str) -> Task:
+    def task_get(self, sid: str, *, timeout: Optional[float] = None) -> Task:
         """Returns the Task with the given sid.
 
         Args:
@@ -495,18 +940,16 @@ class TaskServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        result = self._call("task_get", params)
-        return Task.from_dict(result)
+        return self._call("task_get", params, Task.from_dict, timeout)
 
-    def task_set(self, task: Task) -> Task:
+    def task_set(self, task: Task, *, timeout: Optional[float] = None) -> Task:
         """Replaces the whole stored Task that has the same sid and returns it."""
         params: Dict[str, Any] = {
             "task": task.to_dict(),
         }
-        result = self._call("task_set", params)
-        return Task.from_dict(result)
+        return self._call("task_set", params, Task.from_dict, timeout)
 
-    def task_delete(self, sid: str) -> None:
+    def task_delete(self, sid: str, *, timeout: Optional[float] = None) -> None:
         """Deletes the Task with the given sid.
 
         Args:
@@ -515,20 +958,19 @@ class TaskServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        self._call("task_delete", params)
+        self._call("task_delete", params, _ignore, timeout)
 
-    def task_list(self) -> List[str]:
+    def task_list(self, *, timeout: Optional[float] = None) -> List[str]:
         """Returns the sids of every Task."""
         params: Dict[str, Any] = {}
-        return cast(List[str], self._call("task_list", params))
+        return self._call("task_list", params, _list_of(_str), timeout)
 
-    def task_list_full(self) -> List[Task]:
+    def task_list_full(self, *, timeout: Optional[float] = None) -> List[Task]:
         """Returns every Task."""
         params: Dict[str, Any] = {}
-        result = self._call("task_list_full", params)
-        return [Task.from_dict(x0) for x0 in result]
+        return self._call("task_list_full", params, _list_of(Task.from_dict), timeout)
 
-    def task_exists(self, sid: str) -> bool:
+    def task_exists(self, sid: str, *, timeout: Optional[float] = None) -> bool:
         """Reports whether a Task with the given sid exists.
 
         Args:
@@ -537,10 +979,14 @@ class TaskServiceClient:
         params: Dict[str, Any] = {
             "sid": sid,
         }
-        return cast(bool, self._call("task_exists", params))
+        return self._call("task_exists", params, _bool, timeout)
 
     def task_find(
-        self, *, name: Optional[str] = None, phase: Optional[Phase] = None
+        self,
+        *,
+        name: Optional[str] = None,
+        phase: Optional[Phase] = None,
+        timeout: Optional[float] = None,
     ) -> List[Task]:
         """Returns every Task whose indexed fields equal the given values; an omitted value matches anything."""
         params: Dict[str, Any] = {}
@@ -548,21 +994,30 @@ class TaskServiceClient:
             params["name"] = name
         if phase is not None:
             params["phase"] = Phase(phase).value
-        result = self._call("task_find", params)
-        return [Task.from_dict(x0) for x0 in result]
+        return self._call("task_find", params, _list_of(Task.from_dict), timeout)
 
-    def task_start(self, sid: str, *, dry_run: Optional[bool] = None) -> Phase:
+    def task_start(
+        self,
+        sid: str,
+        *,
+        dry_run: Optional[bool] = None,
+        timeout: Optional[float] = None,
+    ) -> Phase:
         """Start a task; returns its new phase."""
         params: Dict[str, Any] = {
             "sid": sid,
         }
         if dry_run is not None:
             params["dry_run"] = dry_run
-        result = self._call("task_start", params)
-        return Phase(result)
+        return self._call("task_start", params, _enum(Phase), timeout)
 
     def echo(
-        self, task: Task, counts: Dict[str, int], *, note: Optional[str] = None
+        self,
+        task: Task,
+        counts: Dict[str, int],
+        *,
+        note: Optional[str] = None,
+        timeout: Optional[float] = None,
     ) -> Task:
         """Echo every argument back, to test round trips."""
         params: Dict[str, Any] = {
@@ -571,17 +1026,16 @@ class TaskServiceClient:
         }
         if note is not None:
             params["note"] = note
-        result = self._call("echo", params)
-        return Task.from_dict(result)
+        return self._call("echo", params, Task.from_dict, timeout)
 
-    def reset(self) -> None:
+    def reset(self, *, timeout: Optional[float] = None) -> None:
         """Forget everything; returns nothing."""
         params: Dict[str, Any] = {}
-        self._call("reset", params)
+        self._call("reset", params, _ignore, timeout)
 
-    def sum(self, values: List[float]) -> float:
+    def sum(self, values: List[float], *, timeout: Optional[float] = None) -> float:
         """Sum of a list."""
         params: Dict[str, Any] = {
             "values": values,
         }
-        return cast(float, self._call("sum", params))
+        return self._call("sum", params, _float, timeout)

@@ -37,6 +37,11 @@ mod no_methods {
     pub mod rust_types;
 }
 
+mod secrets {
+    pub mod rust_server;
+    pub mod rust_types;
+}
+
 use kitchen_sink::rust_server::{
     bind_unix, serve_tcp, serve_tcp_with_idle_timeout, serve_unix, RpcError, TaskServiceHandler,
 };
@@ -175,6 +180,38 @@ fn main() {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// @secret values are sent, but Debug never shows them.
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let c = secrets::rust_types::Credential {
+            user: "ann".to_string(),
+            password: "hunter2".to_string(),
+            token: Some("tok-1".to_string()),
+            key: b"k3y".to_vec(),
+            note: None,
+        };
+        let shown = format!("{:?} {:#?}", c, c);
+        for leaked in ["hunter2", "tok-1", "107"] {
+            assert!(!shown.contains(leaked), "{} in {}", leaked, shown);
+        }
+        assert!(shown.contains("password: \"***\""), "{}", shown);
+        assert!(shown.contains("token: Some(\"***\")"), "{}", shown);
+        assert!(shown.contains("user: \"ann\""), "{}", shown);
+        let wire = serde_json::to_value(&c).unwrap();
+        assert_eq!(wire["password"], json!("hunter2"));
+        let input = secrets::rust_types::PutInput {
+            name: "n".to_string(),
+            password: "hunter2".to_string(),
+            token: None,
+        };
+        let shown = format!("{:?}", input);
+        assert!(
+            !shown.contains("hunter2") && shown.contains("token: None"),
+            "{}",
+            shown
+        );
+    }
 
     fn full_task() -> Task {
         Task {

@@ -128,7 +128,7 @@ pub const DEFAULT_SOCKET_PATH: &str = "~/hero/var/sockets/no_methods/rpc.sock";
 /// The OpenRPC document of Quiet: the result of `rpc.discover` and the
 /// body of `GET /openrpc.json`.
 pub const OPENRPC_JSON: &str = r#"{
-  "openrpc": "1.3.2",
+  "openrpc": "1.2.6",
   "info": {
     "title": "Quiet",
     "version": "0.1.0"
@@ -144,7 +144,7 @@ pub const OPENRPC_JSON: &str = r#"{
         "properties": {
           "at": {
             "type": "string",
-            "format": "date-time"
+            "pattern": "^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)$"
           }
         },
         "required": [
@@ -196,14 +196,13 @@ pub fn openrpc_document() -> serde_json::Value {
 }
 
 /// `rpc.discover` takes no params (an empty object or array is accepted).
-fn discover(params: Option<serde_json::Value>) -> Result<serde_json::Value, RpcError> {
+fn check_discover_params(params: Option<serde_json::Value>) -> Result<(), RpcError> {
     match params {
-        None | Some(serde_json::Value::Null) => {}
-        Some(serde_json::Value::Object(params)) if params.is_empty() => {}
-        Some(serde_json::Value::Array(params)) if params.is_empty() => {}
-        Some(_) => return Err(RpcError::invalid_params("rpc.discover takes no params")),
+        None | Some(serde_json::Value::Null) => Ok(()),
+        Some(serde_json::Value::Object(params)) if params.is_empty() => Ok(()),
+        Some(serde_json::Value::Array(params)) if params.is_empty() => Ok(()),
+        Some(_) => Err(RpcError::invalid_params("rpc.discover takes no params")),
     }
-    Ok(openrpc_document())
 }
 
 fn error_response(id: serde_json::Value, error: &RpcError) -> serde_json::Value {
@@ -212,8 +211,43 @@ fn error_response(id: serde_json::Value, error: &RpcError) -> serde_json::Value 
 
 /// Answers one JSON-RPC 2.0 message: a call, a notification or a batch.
 /// Returns the response text, or None when there is nothing to send back
-/// (notifications only).
+/// (notifications only). `rpc.discover` answers the document as
+/// generated; the servers of `serve_tcp` and `serve_unix` add `servers`.
 pub fn handle_json<D: Dispatch + ?Sized>(handler: &D, body: &[u8]) -> Option<String> {
+    handle_json_at(handler, body, None)
+}
+
+/// The document as served by a server at `server` (a URL and a name, see
+/// `server_entry`): with `servers` naming it, inserted after `info` as
+/// text, so the rest stays as generated, keys in their order.
+fn served_document(server: Option<&(String, &'static str)>) -> std::borrow::Cow<'static, str> {
+    let (url, name) = match server {
+        Some(server) => server,
+        None => return std::borrow::Cow::Borrowed(OPENRPC_JSON),
+    };
+    // The first line closing an object at the top level's indentation
+    // closes "info": the document is indented JSON, whose strings hold no
+    // raw newline.
+    match OPENRPC_JSON.find("\n  },\n") {
+        Some(at) => {
+            let (head, tail) = OPENRPC_JSON.split_at(at + "\n  }".len());
+            std::borrow::Cow::Owned(format!(
+                "{},\n  \"servers\": [\n    {{\n      \"name\": {},\n      \"url\": {}\n    }}\n  ]{}",
+                head,
+                serde_json::Value::from(*name),
+                serde_json::Value::from(url.as_str()),
+                tail
+            ))
+        }
+        None => std::borrow::Cow::Borrowed(OPENRPC_JSON),
+    }
+}
+
+fn handle_json_at<D: Dispatch + ?Sized>(
+    handler: &D,
+    body: &[u8],
+    server: Option<&(String, &'static str)>,
+) -> Option<String> {
     let message: serde_json::Value = match serde_json::from_slice(body) {
         Ok(message) => message,
         Err(err) => {
@@ -221,38 +255,39 @@ pub fn handle_json<D: Dispatch + ?Sized>(handler: &D, body: &[u8]) -> Option<Str
             return Some(error_response(serde_json::Value::Null, &error).to_string());
         }
     };
-    let response = match message {
+    match message {
         serde_json::Value::Array(calls) if calls.is_empty() => {
             let error = RpcError::invalid_request("empty batch");
-            Some(error_response(serde_json::Value::Null, &error))
+            Some(error_response(serde_json::Value::Null, &error).to_string())
         }
         serde_json::Value::Array(calls) => {
-            let responses: Vec<serde_json::Value> = calls
+            let responses: Vec<String> = calls
                 .into_iter()
-                .filter_map(|call| handle_call(handler, call))
+                .filter_map(|call| call_value(handler, call).map(|reply| reply.into_text(server)))
                 .collect();
             if responses.is_empty() {
                 None
             } else {
-                Some(serde_json::Value::Array(responses))
+                Some(format!("[{}]", responses.join(",")))
             }
         }
-        call => handle_call(handler, call),
-    };
-    response.map(|response| response.to_string())
+        call => call_value(handler, call).map(|reply| reply.into_text(server)),
+    }
 }
 
-/// Answers one call of a message; None for a notification (no `id`), whose
-/// outcome is never reported. A handler panic becomes -32603.
-pub fn handle_call<D: Dispatch + ?Sized>(
-    handler: &D,
-    call: serde_json::Value,
-) -> Option<serde_json::Value> {
+/// Answers one call of a message with the response text; None for a
+/// notification (no `id`), whose outcome is never reported. A handler
+/// panic becomes -32603.
+pub fn handle_call<D: Dispatch + ?Sized>(handler: &D, call: serde_json::Value) -> Option<String> {
+    call_value(handler, call).map(|reply| reply.into_text(None))
+}
+
+fn call_value<D: Dispatch + ?Sized>(handler: &D, call: serde_json::Value) -> Option<Reply> {
     let mut call = match call {
         serde_json::Value::Object(call) => call,
         _ => {
             let error = RpcError::invalid_request("a call must be a JSON object");
-            return Some(error_response(serde_json::Value::Null, &error));
+            return Some(Reply::Json(error_response(serde_json::Value::Null, &error)));
         }
     };
     let id = call.remove("id");
@@ -262,18 +297,18 @@ pub fn handle_call<D: Dispatch + ?Sized>(
         Some(id @ serde_json::Value::Number(_)) => id.clone(),
         Some(_) => {
             let error = RpcError::invalid_request("id must be a string, a number or null");
-            return Some(error_response(serde_json::Value::Null, &error));
+            return Some(Reply::Json(error_response(serde_json::Value::Null, &error)));
         }
     };
     if call.get("jsonrpc").and_then(|v| v.as_str()) != Some("2.0") {
         let error = RpcError::invalid_request("jsonrpc must be \"2.0\"");
-        return Some(error_response(reply_id, &error));
+        return Some(Reply::Json(error_response(reply_id, &error)));
     }
     let method = match call.remove("method") {
         Some(serde_json::Value::String(method)) => method,
         _ => {
             let error = RpcError::invalid_request("method must be a string");
-            return Some(error_response(reply_id, &error));
+            return Some(Reply::Json(error_response(reply_id, &error)));
         }
     };
     let params = match call.remove("params") {
@@ -281,22 +316,48 @@ pub fn handle_call<D: Dispatch + ?Sized>(
         Some(params @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => Some(params),
         Some(_) => {
             let error = RpcError::invalid_request("params must be an object or an array");
-            return Some(error_response(reply_id, &error));
+            return Some(Reply::Json(error_response(reply_id, &error)));
         }
     };
-    let result = if method == "rpc.discover" {
-        discover(params)
-    } else {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            handler.call(&method, params)
-        }))
-        .unwrap_or_else(|_| Err(RpcError::internal_error("the handler panicked")))
-    };
+    if method == "rpc.discover" {
+        let checked = check_discover_params(params);
+        id.as_ref()?;
+        return Some(match checked {
+            Ok(()) => Reply::Discover(reply_id),
+            Err(error) => Reply::Json(error_response(reply_id, &error)),
+        });
+    }
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        handler.call(&method, params)
+    }))
+    .unwrap_or_else(|_| Err(RpcError::internal_error("the handler panicked")));
     id.as_ref()?;
-    Some(match result {
+    Some(Reply::Json(match result {
         Ok(result) => serde_json::json!({"jsonrpc": "2.0", "id": reply_id, "result": result}),
         Err(error) => error_response(reply_id, &error),
-    })
+    }))
+}
+
+/// A response: JSON, or the answer to `rpc.discover` for this id, whose
+/// document is spliced in as written. Through serde_json::Value its keys
+/// would come out sorted, and a client generated from the live document
+/// would list record fields in another order than the schema.
+enum Reply {
+    Json(serde_json::Value),
+    Discover(serde_json::Value),
+}
+
+impl Reply {
+    fn into_text(self, server: Option<&(String, &'static str)>) -> String {
+        match self {
+            Reply::Json(response) => response.to_string(),
+            Reply::Discover(id) => format!(
+                "{{\"jsonrpc\":\"2.0\",\"id\":{},\"result\":{}}}",
+                id,
+                served_document(server).trim_end()
+            ),
+        }
+    }
 }
 
 /// Largest request body the HTTP server accepts; larger ones get 413.
@@ -548,16 +609,20 @@ fn write_response<W: std::io::Write>(
     writer.flush()
 }
 
-fn route<D: Dispatch + ?Sized>(handler: &D, request: &HttpRequest) -> HttpResponse {
+fn route<D: Dispatch + ?Sized>(
+    handler: &D,
+    request: &HttpRequest,
+    server: Option<&(String, &'static str)>,
+) -> HttpResponse {
     match (request.path.as_str(), request.method.as_str()) {
-        ("/rpc", "POST") => match handle_json(handler, &request.body) {
+        ("/rpc", "POST") => match handle_json_at(handler, &request.body, server) {
             Some(body) => HttpResponse::json(body),
             None => HttpResponse {
                 status: 204,
                 ..HttpResponse::json("")
             },
         },
-        ("/openrpc.json", "GET") => HttpResponse::json(OPENRPC_JSON),
+        ("/openrpc.json", "GET") => HttpResponse::json(served_document(server).into_owned()),
         ("/health", "GET") => HttpResponse::json("{\"status\":\"ok\"}"),
         ("/rpc", _) => HttpResponse::not_allowed("POST"),
         ("/openrpc.json" | "/health", _) => HttpResponse::not_allowed("GET"),
@@ -567,8 +632,21 @@ fn route<D: Dispatch + ?Sized>(handler: &D, request: &HttpRequest) -> HttpRespon
 
 /// Serves HTTP/1.1 requests on one connection until the peer closes it
 /// (keep-alive is supported): `POST /rpc` (JSON-RPC; 204 when only
-/// notifications were sent), `GET /openrpc.json`, `GET /health`.
+/// notifications were sent), `GET /openrpc.json`, `GET /health`. The
+/// document has no `servers` here: the stream's address is unknown.
 pub fn serve_connection<D, S>(handler: &D, stream: S) -> std::io::Result<()>
+where
+    D: Dispatch + ?Sized,
+    S: std::io::Read + std::io::Write,
+{
+    serve_connection_at(handler, stream, None)
+}
+
+fn serve_connection_at<D, S>(
+    handler: &D,
+    stream: S,
+    server: Option<(String, &'static str)>,
+) -> std::io::Result<()>
 where
     D: Dispatch + ?Sized,
     S: std::io::Read + std::io::Write,
@@ -584,7 +662,7 @@ where
                 return write_response(reader.get_mut(), &response, false);
             }
         };
-        let response = route(handler, &request);
+        let response = route(handler, &request, server.as_ref());
         write_response(reader.get_mut(), &response, request.keep_alive)?;
         if !request.keep_alive {
             return Ok(());
@@ -611,12 +689,22 @@ pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120
 /// A stream the server accepts: what it needs beyond Read and Write.
 trait Connection: std::io::Read + std::io::Write + Send + 'static {
     fn set_timeouts(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()>;
+    /// The URL and the name of the server entry `rpc.discover` announces
+    /// on this connection: `http://<ip>:<port>/rpc` ("http") for TCP,
+    /// `unix://<socket path>` ("unix") for a Unix socket, whose JSON-RPC
+    /// endpoint is POST /rpc over HTTP on that socket.
+    fn server_entry(&self) -> Option<(String, &'static str)>;
 }
 
 impl Connection for std::net::TcpStream {
     fn set_timeouts(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()> {
         self.set_read_timeout(timeout)?;
         self.set_write_timeout(timeout)
+    }
+
+    fn server_entry(&self) -> Option<(String, &'static str)> {
+        let addr = self.local_addr().ok()?;
+        Some((format!("http://{}/rpc", addr), "http"))
     }
 }
 
@@ -625,6 +713,12 @@ impl Connection for std::os::unix::net::UnixStream {
     fn set_timeouts(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()> {
         self.set_read_timeout(timeout)?;
         self.set_write_timeout(timeout)
+    }
+
+    fn server_entry(&self) -> Option<(String, &'static str)> {
+        let addr = self.local_addr().ok()?;
+        let path = addr.as_pathname()?.to_str()?;
+        Some((format!("unix://{}", path), "unix"))
     }
 }
 
@@ -649,7 +743,8 @@ where
                     continue; // the peer is already gone
                 }
                 let handler = handler.clone();
-                std::thread::spawn(move || serve_connection(&*handler, stream));
+                let server = stream.server_entry();
+                std::thread::spawn(move || serve_connection_at(&*handler, stream, server));
             }
             Err(err) if accept_failed_for_good(&err) => return Err(err),
             Err(_) => {}
