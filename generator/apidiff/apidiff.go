@@ -376,7 +376,7 @@ func (c *comparer) enum(od, nd *model.Decl, u use) {
 			continue
 		}
 		if u.out {
-			c.add(EnumValueAdded, Breaking, nd.Name+"="+v.Value, "", v.Value, "returned by servers: old clients reject unknown values")
+			c.add(EnumValueAdded, Compatible, nd.Name+"="+v.Value, "", v.Value, "returned by servers: the generated clients keep values they do not know (a switch over the enum needs a default branch)")
 		} else {
 			c.add(EnumValueAdded, Compatible, nd.Name+"="+v.Value, "", v.Value, "only sent by clients: old clients never send it")
 		}

@@ -71,7 +71,7 @@ func TestEveryKind(t *testing.T) {
 		FieldOptionality + " Job.owner":                  Breaking,
 		FieldOptionality + " Job.tag":                    Compatible,
 		FieldOptionality + " JobSpec.hint":               Breaking,
-		EnumValueAdded + " State=paused":                 Breaking,
+		EnumValueAdded + " State=paused":                 Compatible,
 		EnumValueAdded + " Mode=auto":                    Compatible,
 		EnumValueRemoved + " State=stale":                Breaking,
 		ErrorAdded + " JobService!Denied":                Compatible,
