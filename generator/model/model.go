@@ -19,6 +19,8 @@
 //     tags, to_dict keys), never print Name as an identifier unchecked.
 package model
 
+import "strings"
+
 // Pos is a source position. File is workspace-relative (never absolute),
 // Line and Col are 1-based; the zero Pos means "no source position"
 // (for example a method expanded from [rootobject], or an imported
@@ -198,6 +200,22 @@ type Method struct {
 	// "exists" or "find".
 	RootObject string
 	CRUD       string
+}
+
+// Deprecated reports whether the method's doc has a paragraph starting
+// "Deprecated:", the convention of Go doc comments: the OpenRPC document
+// then says deprecated: true, and the JavaScript declarations @deprecated.
+func (m *Method) Deprecated() bool { return DeprecatedDoc(m.Doc) }
+
+// DeprecatedDoc reports whether doc has a paragraph starting
+// "Deprecated:".
+func DeprecatedDoc(doc string) bool {
+	for _, para := range strings.Split(doc, "\n\n") {
+		if strings.HasPrefix(strings.TrimSpace(para), "Deprecated:") {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrorDef is an application error a service's methods may return:

@@ -67,6 +67,15 @@
 // "x-oschema-index" and "x-oschema-secret". The OpenRPC meta-schema
 // allows x- keys on the document, methods and content descriptors.
 //
+// Method docs: a doc of more than one line gives its first line as the
+// method's "summary" and the whole doc as its "description"; a paragraph
+// starting "Deprecated:" (Go's convention) sets "deprecated": true. On
+// import a summary leads the doc unless the description starts with it,
+// and "deprecated": true adds a "Deprecated:" paragraph when the doc has
+// none, so both survive export and import. A method's "tags",
+// "examples" and the result's "name" have no place in the model and are
+// not kept.
+//
 // # What Import accepts
 //
 // Names are kept as the document spells them (wire names): method

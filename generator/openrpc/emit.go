@@ -173,8 +173,17 @@ func errorMessage(e *model.ErrorDef) string {
 
 func methodValue(m *model.Method, errRefs *value) (*value, error) {
 	mv := newObject().set("name", jsonString(m.Name))
+	// A doc of more than one line gives its first line as the summary
+	// (the importer then takes the description alone); a "Deprecated:"
+	// paragraph marks the method deprecated.
+	if first, _, more := strings.Cut(m.Doc, "\n"); more && strings.TrimSpace(first) != "" {
+		mv.set("summary", jsonString(strings.TrimSpace(first)))
+	}
 	if m.Doc != "" {
 		mv.set("description", jsonString(m.Doc))
+	}
+	if m.Deprecated() {
+		mv.set("deprecated", jsonBool(true))
 	}
 	if m.RootObject != "" {
 		mv.set("x-oschema-rootobject", jsonString(m.RootObject))

@@ -354,6 +354,34 @@ func optBool(obj *value, key, ptr string) (bool, error) {
 	return v.b, nil
 }
 
+// methodDoc is a method's doc: its description, after its summary when
+// the description does not start with it (the emitter writes the first
+// line of a longer doc as the summary), and a "Deprecated:" paragraph when
+// the method is deprecated and the doc has none (the emitter reads one as
+// deprecated: true, and Go's tools show it).
+func methodDoc(mv *value, ptr string) (string, error) {
+	desc, err := optString(mv, "description", ptr)
+	if err != nil {
+		return "", err
+	}
+	summary, err := optString(mv, "summary", ptr)
+	if err != nil {
+		return "", err
+	}
+	doc := desc
+	if s := strings.TrimSpace(summary); s != "" && !strings.HasPrefix(strings.TrimSpace(desc), s) {
+		doc = strings.TrimSpace(s + "\n\n" + desc)
+	}
+	deprecated, err := optBool(mv, "deprecated", ptr)
+	if err != nil {
+		return "", err
+	}
+	if deprecated && !model.DeprecatedDoc(doc) {
+		doc = strings.TrimSpace(doc + "\n\nDeprecated: marked deprecated in the OpenRPC document.")
+	}
+	return doc, nil
+}
+
 // docOf is the description of an object, else its summary.
 func docOf(obj *value, ptr string) (string, error) {
 	d, err := optString(obj, "description", ptr)
@@ -1322,7 +1350,7 @@ func (im *importer) methods(svc *model.Service) error {
 			return err
 		}
 		m := &model.Method{Name: name}
-		if m.Doc, err = docOf(mv, ptr); err != nil {
+		if m.Doc, err = methodDoc(mv, ptr); err != nil {
 			return err
 		}
 		if ps, err := optString(mv, "paramStructure", ptr); err != nil {

@@ -1,6 +1,7 @@
 package openrpc
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -427,4 +428,41 @@ func TestImportStandardKeywordsAndTopLevelExtensions(t *testing.T) {
 			"methods": [], "components": {"schemas": {"R": {"type": "object", "properties": {"a": {}}}, "E": {"enum": ["x"]}, "L": {"type": "array"}}}}`))
 		assert.EqualError(t, err, "x.json: "+tc.want, tc.types)
 	}
+}
+
+// A method's summary, description and deprecated flag survive import and
+// export: the summary leads the doc unless the description starts with
+// it, deprecated becomes a "Deprecated:" paragraph, and the export gives
+// them back.
+func TestImportSummaryAndDeprecated(t *testing.T) {
+	doc := `{"openrpc":"1.2.6","info":{"title":"S","version":"1.0.0"},"methods":[
+ {"name":"a","summary":"Get a user.","description":"Looks the user up by id.","params":[],"result":{"name":"r","schema":{"type":"string"}}},
+ {"name":"b","summary":"Old.","description":"Old.\n\nKept for v1 clients.","deprecated":true,"params":[],"result":{"name":"r","schema":{"type":"string"}}},
+ {"name":"c","summary":"Only a summary.","params":[],"result":{"name":"r","schema":{"type":"string"}}}]}`
+	s, err := Import("s.json", []byte(doc))
+	require.NoError(t, err)
+	m := s.Services[0].Methods
+	require.Len(t, m, 3)
+	assert.Equal(t, "Get a user.\n\nLooks the user up by id.", m[0].Doc)
+	assert.Equal(t, "Old.\n\nKept for v1 clients.\n\nDeprecated: marked deprecated in the OpenRPC document.", m[1].Doc)
+	assert.Equal(t, "Only a summary.", m[2].Doc)
+
+	out, err := Document(s, s.Services[0])
+	require.NoError(t, err)
+	var exported struct {
+		Methods []struct {
+			Summary, Description string
+			Deprecated           bool
+		}
+	}
+	require.NoError(t, json.Unmarshal(out, &exported))
+	assert.Equal(t, "Get a user.", exported.Methods[0].Summary)
+	assert.False(t, exported.Methods[0].Deprecated)
+	assert.Equal(t, "Old.", exported.Methods[1].Summary)
+	assert.True(t, exported.Methods[1].Deprecated)
+	assert.Equal(t, "", exported.Methods[2].Summary, "a one-line doc is the description alone")
+
+	again, err := Import("s.json", out)
+	require.NoError(t, err)
+	assert.Equal(t, s.Canonical(), again.Canonical())
 }

@@ -260,6 +260,9 @@ func methodDoc(m *model.Method) []string {
 	if lines == nil {
 		lines = []string{emit.FallbackDoc(m)}
 	}
+	if m.Deprecated() {
+		lines = append(lines, "@deprecated")
+	}
 	return lines
 }
 

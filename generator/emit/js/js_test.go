@@ -480,3 +480,19 @@ export async function use(c: WireNamesClient): Promise<string> {
 	out, err = tsc(t, dir, "--allowJs", "--checkJs", "client.js", "node_shim.d.ts")
 	require.NoError(t, err, "tsc --checkJs: %s", out)
 }
+
+// A method whose doc has a "Deprecated:" paragraph is @deprecated in the
+// declarations, so editors strike its calls through.
+func TestDeprecatedMethod(t *testing.T) {
+	s := &model.Schema{Name: "m", Path: "x/m", Services: []*model.Service{{Name: "M", Methods: []*model.Method{
+		{Name: "old", Doc: "Echo.\n\nDeprecated: use echo.", Result: model.Scalar(model.KindStr)},
+		{Name: "echo", Doc: "Echo.", Result: model.Scalar(model.KindStr)},
+	}}}}
+	files, err := Generate(s, s.Services[0], emit.Options{})
+	require.NoError(t, err)
+	dts := string(files[1].Content)
+	assert.Contains(t, dts, "   * Deprecated: use echo.\n   * @deprecated\n   */\n  old(")
+	assert.Equal(t, 1, strings.Count(dts, "@deprecated"))
+	out, ok := checkStyle(t, writeFiles(t, files), "client.js", "client.d.ts")
+	assert.True(t, ok, "prettier/eslint:\n%s", out)
+}

@@ -439,6 +439,7 @@ pub const OPENRPC_JSON: &str = r##"{
   "methods": [
     {
       "name": "service.put",
+      "summary": "Create or replace a service's spec; a running service keeps its",
       "description": "Create or replace a service's spec; a running service keeps its\ncurrent run until it is restarted.",
       "paramStructure": "by-name",
       "params": [
@@ -582,6 +583,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "service.start",
+      "summary": "Want the service started: start the services it depends on, then a",
       "description": "Want the service started: start the services it depends on, then a\nrun of its actions; returns the run. A running service's current run\nis returned as is.",
       "paramStructure": "by-name",
       "params": [
@@ -619,6 +621,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "service.stop",
+      "summary": "Want the service stopped; returns once its jobs have stopped (stop",
       "description": "Want the service stopped; returns once its jobs have stopped (stop\nsignal, grace period, then SIGKILL to each job's process group).",
       "paramStructure": "by-name",
       "params": [
@@ -656,6 +659,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "service.restart",
+      "summary": "Stop the service's current run, delete its jobs (unless keep_jobs)",
       "description": "Stop the service's current run, delete its jobs (unless keep_jobs)\nand start a new run.",
       "paramStructure": "by-name",
       "params": [
@@ -736,6 +740,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "run.start",
+      "summary": "Start an ad-hoc run of the given actions, with no service; actions",
       "description": "Start an ad-hoc run of the given actions, with no service; actions\nstart in depends_on order. The spec is checked first (cycles, unknown\nor duplicate names) and nothing starts if it is invalid.",
       "paramStructure": "by-name",
       "params": [
@@ -916,6 +921,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "run.wait",
+      "summary": "Wait until the run has finished or timeout_ms passed (default 30000,",
       "description": "Wait until the run has finished or timeout_ms passed (default 30000,\nat most 300000); returns the run either way.",
       "paramStructure": "by-name",
       "params": [
@@ -1085,6 +1091,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "job.list",
+      "summary": "Jobs, newest first: of a run, of a service, in a phase, at most limit",
       "description": "Jobs, newest first: of a run, of a service, in a phase, at most limit\n(default 100).",
       "paramStructure": "by-name",
       "params": [
@@ -1144,6 +1151,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "job.stop",
+      "summary": "Stop a job: its stop signal to its process group, the grace period,",
       "description": "Stop a job: its stop signal to its process group, the grace period,\nthen SIGKILL; returns the stopped job.",
       "paramStructure": "by-name",
       "params": [
@@ -1232,6 +1240,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "logs.query",
+      "summary": "Log lines matching every filter given, oldest first, after the cursor",
       "description": "Log lines matching every filter given, oldest first, after the cursor\n(a logid), at most limit (default 1000, at most 10000).",
       "paramStructure": "by-name",
       "params": [
@@ -1321,6 +1330,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "logs.follow",
+      "summary": "Like logs.query, but waits up to wait_ms (default 10000, at most",
       "description": "Like logs.query, but waits up to wait_ms (default 10000, at most\n60000) for a line when none is there yet. The cursor survives daemon\nrestarts: following from it again gives no gap and no duplicate.",
       "paramStructure": "by-name",
       "params": [
@@ -1498,6 +1508,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "secret.list",
+      "summary": "The names of the secrets of a context (every context when absent);",
       "description": "The names of the secrets of a context (every context when absent);\nnever values.",
       "paramStructure": "by-name",
       "params": [
@@ -1639,6 +1650,7 @@ pub const OPENRPC_JSON: &str = r##"{
     },
     {
       "name": "system.shutdown",
+      "summary": "Shut the daemon down: stop every service in reverse dependency order",
       "description": "Shut the daemon down: stop every service in reverse dependency order\nwithin its grace period, then exit. With detach, leave the jobs\nrunning (they are reattached by the next daemon: upgrades).",
       "paramStructure": "by-name",
       "params": [
