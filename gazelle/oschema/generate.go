@@ -38,6 +38,7 @@ const (
 
 func (*oschemaLang) GenerateRules(args language.GenerateArgs) language.GenerateResult {
 	r := GenerateForDir(args.Config, args.Dir, args.Rel, args.File, args.RegularFiles)
+	// Gazelle >= 0.36: also RelsToIndex: r.RelsToIndex, for -index=lazy.
 	return language.GenerateResult{Gen: r.Gen, Empty: r.Empty, Imports: r.Imports}
 }
 
@@ -53,6 +54,13 @@ type Generated struct {
 	// Empty are existing oschema rules to delete: the directory has no
 	// schema any more.
 	Empty []*rule.Rule
+	// RelsToIndex are the directories Gazelle's lazy indexing (-index=lazy,
+	// Gazelle >= 0.36) must index so that Resolve finds this directory's
+	// deps: the schema's imports, which are workspace directories (an
+	// import_prefix'd one is not a directory and is indexed in vain, which
+	// costs nothing). Gazelle v0.25's GenerateResult has no such field;
+	// on a newer Gazelle, GenerateRules passes it on.
+	RelsToIndex []string
 }
 
 // GenerateForDir builds the rules of the directory rel (absolute path dir)
@@ -153,7 +161,7 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 		for _, r := range pyLibs {
 			empty = append(empty, rule.NewRule(pyLibraryKind, r.Name()))
 		}
-		return Generated{Gen: []*rule.Rule{lib}, Imports: []interface{}{imports}, Empty: empty}
+		return Generated{Gen: []*rule.Rule{lib}, Imports: []interface{}{imports}, Empty: empty, RelsToIndex: imports}
 	}
 
 	cl := rule.NewRule(clientsKind, clientsName)
@@ -218,9 +226,10 @@ func GenerateForDir(c *config.Config, dir, rel string, f *rule.File, regularFile
 	}
 
 	return Generated{
-		Gen:     gen,
-		Imports: genImports,
-		Empty:   empty,
+		Gen:         gen,
+		Imports:     genImports,
+		Empty:       empty,
+		RelsToIndex: imports,
 	}
 }
 
