@@ -2,11 +2,13 @@ package openrpc
 
 import (
 	"fmt"
+	"io/fs"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/lhumina-code/rules_oschema/generator/model"
 	"github.com/lhumina-code/rules_oschema/generator/names"
@@ -166,6 +168,25 @@ func (im *importer) run() (*model.Schema, error) {
 	return s, nil
 }
 
+// checkOrigin refuses an origin (the import path of the schema a decl
+// came from) that is not one the .oschema language can write: printed as
+// an import, it must read back as the same path.
+func checkOrigin(origin, ptr string) error {
+	if origin == "" {
+		return nil
+	}
+	ok := fs.ValidPath(origin) && origin != "." && utf8.ValidString(origin)
+	for _, r := range origin {
+		if unicode.IsControl(r) || r == '"' || r == '\\' || !unicode.IsPrint(r) {
+			ok = false
+		}
+	}
+	if !ok {
+		return errAt(ptr, "origin %q is not a workspace-relative import path such as \"examples/common\"", origin)
+	}
+	return nil
+}
+
 // secretType refuses @secret on a field that is not str or bytes, as the
 // .oschema language does.
 func secretType(f *model.Field, ptr string) error {
@@ -213,6 +234,9 @@ func (im *importer) declExtensions() error {
 		d.RootObject = d.RootObject || root
 		origin, err := optString(ext, "origin", ptr)
 		if err != nil {
+			return err
+		}
+		if err := checkOrigin(origin, ptr+"/origin"); err != nil {
 			return err
 		}
 		if origin != "" {
@@ -466,6 +490,9 @@ func (im *importer) newDecl(kind model.DeclKind, s *value, ptr, hint string, com
 		return nil, err
 	}
 	if d.Origin, err = optString(s, "x-oschema-origin", ptr); err != nil {
+		return nil, err
+	}
+	if err := checkOrigin(d.Origin, ptr+"/x-oschema-origin"); err != nil {
 		return nil, err
 	}
 	if d.RootObject, err = optBool(s, "x-oschema-rootobject", ptr); err != nil {
