@@ -19,7 +19,10 @@
 //     tags, to_dict keys), never print Name as an identifier unchecked.
 package model
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Pos is a source position. File is workspace-relative (never absolute),
 // Line and Col are 1-based; the zero Pos means "no source position"
@@ -179,7 +182,7 @@ type Service struct {
 	Name    string // PascalCase as written, e.g. "LogicService"
 	Doc     string
 	Pos     Pos
-	Version string // from `version "1.2.0"` in the service block; "1.0.0" if absent
+	Version string // from `version "1.2.0"` in the service block; "1.0.0" if absent; always ValidVersion
 
 	Methods []*Method   // in source order; [rootobject] CRUD methods first, in decl order
 	Errors  []*ErrorDef // application errors, in source order
@@ -292,3 +295,12 @@ func (d *Decl) Field(name string) *Field {
 	}
 	return nil
 }
+
+// versionRE is a semantic version: MAJOR.MINOR.PATCH, then an optional
+// -prerelease and +build (semver.org, without its leading-zero rule).
+var versionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+
+// ValidVersion reports whether v may be a service's Version: the resolver
+// refuses a schema whose version line is not one, and the OpenRPC
+// importer maps info.version to one.
+func ValidVersion(v string) bool { return versionRE.MatchString(v) }

@@ -94,7 +94,10 @@
 // names.Pascal(key) of components.schemas, refs follow. The service is
 // names.Pascal(info.title) with non-alphanumerics as word breaks ("Zinit
 // JSON-RPC API" -> "ZinitJsonRpcApi"); the schema name is
-// x-oschema-schema, else names.Snake(service). Methods named "rpc.*" are
+// x-oschema-schema, else names.Snake(service). The service version is
+// info.version when it is a semantic version; "1.0" and "v2" are completed
+// ("1.0.0", "2.0.0") and any other label ("2024-01-01") is "0.0.0", each
+// with a warning quoting the original; no info.version is "1.0.0". Methods named "rpc.*" are
 // skipped (JSON-RPC reserves them; servers answer rpc.discover
 // themselves). "paramStructure": "by-position" is rejected.
 //

@@ -130,9 +130,7 @@ func (im *importer) run() (*model.Schema, error) {
 	if svc.Version, err = optString(info, "version", "#/info"); err != nil {
 		return nil, err
 	}
-	if svc.Version == "" {
-		svc.Version = "1.0.0"
-	}
+	svc.Version = im.version(svc.Version)
 
 	s := &model.Schema{Path: im.path, Files: []string{im.path}, Services: []*model.Service{svc}}
 	im.s = s
@@ -293,6 +291,39 @@ func (im *importer) declExtensions() error {
 		}
 	}
 	return nil
+}
+
+// version maps info.version to a semantic version, as a service's version
+// must be: "" is "1.0.0" (the .oschema default); a leading "v", and a
+// missing minor or patch, are what real documents write for one
+// ("v2" -> "2.0.0", "1.0" -> "1.0.0"); anything else ("2024-01-01",
+// "latest") would refuse a whole document over a label, so it becomes
+// "0.0.0" with a warning that quotes it.
+func (im *importer) version(v string) string {
+	if v == "" {
+		return "1.0.0"
+	}
+	if model.ValidVersion(v) {
+		return v
+	}
+	s := strings.TrimPrefix(strings.TrimPrefix(v, "v"), "V")
+	core, rest := s, ""
+	if i := strings.IndexAny(s, "-+"); i >= 0 {
+		core, rest = s[:i], s[i:]
+	}
+	parts := strings.Split(core, ".")
+	// "2024-01-01" is a date, not major 2024 with prerelease "01-01".
+	if len(parts) <= 3 && (len(parts) > 1 || rest == "") {
+		for len(parts) < 3 {
+			parts = append(parts, "0")
+		}
+		if m := strings.Join(parts, ".") + rest; model.ValidVersion(m) {
+			im.warn("#/info/version", "%s is not a semantic version: imported as %s", strconv.Quote(v), m)
+			return m
+		}
+	}
+	im.warn("#/info/version", "%s is not a semantic version: imported as 0.0.0", strconv.Quote(v))
+	return "0.0.0"
 }
 
 func supportedVersion(v string) bool {

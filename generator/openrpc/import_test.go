@@ -466,3 +466,40 @@ func TestImportSummaryAndDeprecated(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, s.Canonical(), again.Canonical())
 }
+
+// TestImportInfoVersion checks how info.version becomes the service's
+// semantic version: kept when it is one, completed when it is a short one,
+// 0.0.0 (with a warning quoting it) when it is a label; the document is
+// imported either way and prints as .oschema that parses.
+func TestImportInfoVersion(t *testing.T) {
+	for _, tc := range []struct{ in, want, warning string }{
+		{"", "1.0.0", ""},
+		{"0.1.0", "0.1.0", ""},
+		{"2.3.4-rc.1+build.5", "2.3.4-rc.1+build.5", ""},
+		{"1.0", "1.0.0", `#/info/version: "1.0" is not a semantic version: imported as 1.0.0`},
+		{"v2", "2.0.0", `#/info/version: "v2" is not a semantic version: imported as 2.0.0`},
+		{"3", "3.0.0", `#/info/version: "3" is not a semantic version: imported as 3.0.0`},
+		{"V1.2-beta", "1.2.0-beta", `#/info/version: "V1.2-beta" is not a semantic version: imported as 1.2.0-beta`},
+		{"2024-01-01", "0.0.0", `#/info/version: "2024-01-01" is not a semantic version: imported as 0.0.0`},
+		{"1.2.3.4", "0.0.0", `#/info/version: "1.2.3.4" is not a semantic version: imported as 0.0.0`},
+		{"\x7f", "0.0.0", `#/info/version: "\x7f" is not a semantic version: imported as 0.0.0`},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			info := map[string]string{"title": "Svc"}
+			if tc.in != "" {
+				info["version"] = tc.in
+			}
+			b, err := json.Marshal(map[string]interface{}{"openrpc": "1.2.6", "info": info, "methods": []interface{}{}})
+			require.NoError(t, err)
+			s, warnings, err := ImportWithWarnings("openrpc.json", b)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, s.Services[0].Version)
+			if tc.warning == "" {
+				assert.Empty(t, warnings)
+			} else {
+				assert.Equal(t, []string{"openrpc.json: " + tc.warning}, warnings)
+			}
+			assert.True(t, model.ValidVersion(s.Services[0].Version))
+		})
+	}
+}

@@ -2,15 +2,12 @@ package resolve
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/lhumina-code/rules_oschema/generator/model"
 	"github.com/lhumina-code/rules_oschema/generator/names"
 	"github.com/lhumina-code/rules_oschema/generator/syntax"
 )
-
-var versionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 
 // JSON-RPC reserves -32768..-32000 for the protocol; -32099..-32000 are
 // left to servers, so schemas may use those.
@@ -109,7 +106,7 @@ func (l *loader) service(u *unit, ss *syntax.Service) *model.Service {
 				continue
 			}
 			version = m
-			if !versionRE.MatchString(m.Value) {
+			if !model.ValidVersion(m.Value) {
 				l.rep.Errorf(m.ValuePos, "versions are semantic versions like \"1.2.0\"", "invalid version %q", m.Value)
 			}
 			svc.Version = m.Value

@@ -35,7 +35,7 @@ func Print(s *model.Schema) []byte {
 		origins[imp] = true
 	}
 	for _, o := range sortedSet(origins) {
-		fmt.Fprintf(&b, "import %q\n", o)
+		fmt.Fprintf(&b, "import %s\n", syntax.Quote(o))
 	}
 	if len(origins) > 0 {
 		b.WriteString("\n")
@@ -63,7 +63,7 @@ func Print(s *model.Schema) []byte {
 	for _, svc := range s.Services {
 		doc(&b, "", svc.Doc)
 		fmt.Fprintf(&b, "service %s {\n", svc.Name)
-		fmt.Fprintf(&b, "    version %q\n", svc.Version)
+		fmt.Fprintf(&b, "    version %s\n", syntax.Quote(svc.Version))
 		for _, e := range svc.Errors {
 			doc(&b, "    ", e.Doc)
 			fmt.Fprintf(&b, "    error %s = %d\n", e.Name, e.Code)
