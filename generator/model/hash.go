@@ -81,6 +81,9 @@ func (s *Schema) writeCanonical(w *canonWriter) {
 			if m.Result != nil {
 				w.str(" result=").str(m.Result.String()).str(" resultdoc=").q(m.ResultDoc)
 			}
+			if m.Positional {
+				w.str(" positional")
+			}
 			w.str("\n")
 			for _, p := range m.Params {
 				w.field("    param", p)

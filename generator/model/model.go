@@ -188,7 +188,8 @@ type Service struct {
 	Errors  []*ErrorDef // application errors, in source order
 }
 
-// Method is one RPC method. JSON-RPC params are always by name.
+// Method is one RPC method. JSON-RPC params are by name (an object keyed
+// by wire name) unless Positional.
 type Method struct {
 	Name   string // wire name, e.g. "play_start", "service.start" or "stream_currentLogs"
 	Doc    string
@@ -203,6 +204,11 @@ type Method struct {
 	// "exists" or "find".
 	RootObject string
 	CRUD       string
+	// Positional is set by @positional (OpenRPC "paramStructure":
+	// "by-position"): clients send params as an array in Params order, up
+	// to the last one given, with null for an optional one left out
+	// before it; servers accept that array and the by-name object.
+	Positional bool
 }
 
 // Deprecated reports whether the method's doc has a paragraph starting

@@ -29,7 +29,8 @@
 //   - "x-oschema-source" (schema path), "x-oschema-schema" (schema name),
 //     "x-oschema-model" (model hash) at top level, where the meta-schema
 //     allows x- extensions.
-//   - "methods" in model order, "paramStructure": "by-name". Params are
+//   - "methods" in model order, "paramStructure": "by-name" ("by-position"
+//     for a @positional method). Params are
 //     content descriptors (name, description, "required": true unless
 //     optional, schema). The result is named "result". A method without a
 //     result gets the schema {"type": "null"}: in OpenRPC 1.3 a method
@@ -90,8 +91,10 @@
 // identifier (names.Snake for methods, params and fields; names.Pascal for
 // schema keys, error keys and enum values: ASCII letter first, then
 // letters, digits, "_") and be unique among its siblings after conversion,
-// else the error names the pointers of both. Decl names are
-// names.Pascal(key) of components.schemas, refs follow. The service is
+// else the error names the pointers of both. Decl names are the keys of
+// components.schemas, converted by names.Pascal unless already PascalCase
+// ("HTTPServer" stays, "http_server" is "HttpServer"; the same for error
+// keys), refs follow. The service is
 // names.Pascal(info.title) with non-alphanumerics as word breaks ("Zinit
 // JSON-RPC API" -> "ZinitJsonRpcApi"); the schema name is
 // x-oschema-schema, else names.Snake(service). The service version is
@@ -99,7 +102,9 @@
 // ("1.0.0", "2.0.0") and any other label ("2024-01-01") is "0.0.0", each
 // with a warning quoting the original; no info.version is "1.0.0". Methods named "rpc.*" are
 // skipped (JSON-RPC reserves them; servers answer rpc.discover
-// themselves). "paramStructure": "by-position" is rejected.
+// themselves). "paramStructure": "by-position" imports as a @positional
+// method (clients send an array in the declared order; servers accept it
+// and the by-name object); "by-name", "either" and none import as by-name.
 //
 // JSON Schema to model:
 //

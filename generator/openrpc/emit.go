@@ -189,7 +189,11 @@ func methodValue(m *model.Method, errRefs *value) (*value, error) {
 		mv.set("x-oschema-rootobject", jsonString(m.RootObject))
 		mv.set("x-oschema-crud", jsonString(m.CRUD))
 	}
-	mv.set("paramStructure", jsonString("by-name"))
+	if m.Positional {
+		mv.set("paramStructure", jsonString("by-position"))
+	} else {
+		mv.set("paramStructure", jsonString("by-name"))
+	}
 	params := newArray()
 	for _, p := range m.Params {
 		sv, err := typeSchema(p.Type)

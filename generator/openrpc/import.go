@@ -356,6 +356,16 @@ func serviceName(title string) string {
 	return name
 }
 
+// pascalKey is the decl or error name of a components key: the key when
+// it already is one (so "HTTPServer", and every name the exporter writes,
+// comes back unchanged), else names.Pascal(key).
+func pascalKey(key string) string {
+	if isPascal(key) {
+		return key
+	}
+	return names.Pascal(key)
+}
+
 // isPascal reports whether s is a valid service name: [A-Z][A-Za-z0-9]*.
 func isPascal(s string) bool {
 	if s == "" || s[0] < 'A' || s[0] > 'Z' {
@@ -468,7 +478,7 @@ func (im *importer) components() error {
 	}
 	for i, key := range schemas.keys {
 		ptr := "#/components/schemas/" + escapePointer(key)
-		name := names.Pascal(key)
+		name := pascalKey(key)
 		if !validIdent(name) {
 			return errAt(ptr, "schema name %q does not convert to an identifier (names.Pascal gives %q)", key, name)
 		}
@@ -945,7 +955,7 @@ func (im *importer) ref(ref *value, ptr string) (*model.TypeRef, bool, error) {
 		}
 		im.cdBusy[key] = true
 		defer delete(im.cdBusy, key)
-		return im.convert(schema, cdPtr+"/schema", names.Pascal(key), nil, false)
+		return im.convert(schema, cdPtr+"/schema", pascalKey(key), nil, false)
 	}
 	if !strings.HasPrefix(ref.s, "#") {
 		return nil, false, errAt(ptr, "external $ref %q is not supported: the document must be self-contained", ref.s)
@@ -1300,7 +1310,7 @@ func (im *importer) errors(svc *model.Service) error {
 		byCode[code] = ptr
 		def := &model.ErrorDef{Code: code, Doc: msg}
 		if key != "" {
-			def.Name = names.Pascal(key)
+			def.Name = pascalKey(key)
 			if !validIdent(def.Name) {
 				return errAt(ptr, "error name %q does not convert to an identifier (names.Pascal gives %q)", key, def.Name)
 			}
@@ -1413,8 +1423,15 @@ func (im *importer) methods(svc *model.Service) error {
 		}
 		if ps, err := optString(mv, "paramStructure", ptr); err != nil {
 			return err
-		} else if ps == "by-position" {
-			return errAt(ptr+"/paramStructure", `"by-position" is not supported: oschema always sends params by name`)
+		} else {
+			switch ps {
+			case "by-position":
+				m.Positional = true
+			case "", "by-name", "either":
+				// Sent by name: "either" leaves the choice to the client.
+			default:
+				return errAt(ptr+"/paramStructure", `%s is not a paramStructure: write "by-name", "by-position" or "either"`, strconv.Quote(ps))
+			}
 		}
 		if m.RootObject, err = optString(mv, "x-oschema-rootobject", ptr); err != nil {
 			return err

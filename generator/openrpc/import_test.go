@@ -288,7 +288,7 @@ func TestImportRejects(t *testing.T) {
 		{"descriptor cycle", doc(`{"name": "m", "params": [{"$ref": "#/components/contentDescriptors/P"}]}`,
 			`"contentDescriptors": {"P": {"name": "p", "schema": {"$ref": "#/components/contentDescriptors/P"}}}`),
 			"openrpc.json: #/components/contentDescriptors/P/schema/$ref: #/components/contentDescriptors/P refers to itself (an infinite type)"},
-		{"by-position", doc(`{"name": "m", "params": [], "paramStructure": "by-position"}`, ""), `openrpc.json: #/methods/0/paramStructure: "by-position" is not supported: oschema always sends params by name`},
+		{"bad paramStructure", doc(`{"name": "m", "params": [], "paramStructure": "positional"}`, ""), `openrpc.json: #/methods/0/paramStructure: "positional" is not a paramStructure: write "by-name", "by-position" or "either"`},
 		{"method clash", doc(`{"name": "service.start", "params": []}, {"name": "service_start", "params": []}`, ""),
 			`openrpc.json: #/methods/1/name: method name "service_start" collides with #/methods/0/name: both become "service_start"`},
 		{"method ref", doc(`{"$ref": "#/components/methods/m"}`, ""), "openrpc.json: #/methods/0/$ref: a method that is a $ref is not supported"},

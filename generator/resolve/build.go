@@ -130,6 +130,17 @@ func (l *loader) service(u *unit, ss *syntax.Service) *model.Service {
 			if m.Result != nil {
 				meth.Result = l.typeRef(u, m.Result)
 			}
+			for _, a := range m.Attrs {
+				if a.Name == "positional" {
+					meth.Positional = true
+					continue
+				}
+				msg := fmt.Sprintf("unknown method attribute @%s", a.Name)
+				if s := suggest(a.Name, []string{"positional"}); s != "" {
+					msg += "; did you mean @positional?"
+				}
+				l.rep.Errorf(a.Pos, "the method attribute is @positional (params sent by position)", "%s", msg)
+			}
 			l.checkFields(meth.Params, "parameter", "method "+syntax.MethodName(m.Name))
 			svc.Methods = append(svc.Methods, meth)
 		}

@@ -91,6 +91,9 @@ func Print(s *model.Schema) []byte {
 			if m.Result != nil {
 				fmt.Fprintf(&b, " -> %s", m.Result)
 			}
+			if m.Positional {
+				b.WriteString(" @positional")
+			}
 			b.WriteString("\n")
 		}
 		b.WriteString("}\n")

@@ -237,6 +237,10 @@ type Method struct {
 	Quoted bool
 	Params []*Field
 	Result *Type // nil: no result
+	// Attrs are every "@name" after the result (or after ")"), in order:
+	// @positional (params by position) is the only one the resolver
+	// knows.
+	Attrs []Attribute
 	// ParamsClose are comments before ")" of a parameter list written
 	// over several lines.
 	ParamsClose []Trivia

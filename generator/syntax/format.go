@@ -337,11 +337,7 @@ func (w *writer) service(s *Service) {
 			w.atBlockStart = true
 			w.rows(rs, "        ")
 			w.trivia(m.ParamsClose, "        ", len(rs) == 0, true)
-			close := ")"
-			if m.Result != nil {
-				close += " -> " + m.Result.String()
-			}
-			w.line("    ", close, m.Comments)
+			w.line("    ", ")"+methodTail(m), m.Comments)
 		}
 	}
 	flush()
@@ -375,9 +371,17 @@ func methodCode(m *Method) string {
 	for i, p := range m.Params {
 		ps[i] = paramCode(p)
 	}
-	s := methodName(m.Name, m.Quoted) + "(" + strings.Join(ps, ", ") + ")"
+	return methodName(m.Name, m.Quoted) + "(" + strings.Join(ps, ", ") + ")" + methodTail(m)
+}
+
+// methodTail is what follows a method's ")": the result and attributes.
+func methodTail(m *Method) string {
+	s := ""
 	if m.Result != nil {
 		s += " -> " + m.Result.String()
+	}
+	for _, a := range m.Attrs {
+		s += " @" + a.Name
 	}
 	return s
 }

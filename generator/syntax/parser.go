@@ -403,16 +403,9 @@ func (p *parser) parseField(lead []Trivia, what string) *Field {
 	}
 	p.next()
 	f.Type = p.parseType()
-	for p.peek().kind == tAt {
-		at := p.next()
-		n := p.peek()
-		if n.kind != tIdent {
-			p.fail(n.pos, "write @index", "expected an attribute name after \"@\", found %s", n.describe())
-		}
-		p.plain(n, "an attribute", "write @index")
-		p.next()
-		f.Attrs = append(f.Attrs, Attribute{Pos: at.pos, Name: n.text})
-		if n.text == "index" {
+	f.Attrs = p.parseAttrs("write @index")
+	for _, a := range f.Attrs {
+		if a.Name == "index" {
 			f.Index = true
 		}
 	}
@@ -420,6 +413,23 @@ func (p *parser) parseField(lead []Trivia, what string) *Field {
 		p.fail(q.pos, "write "+f.written()+"?: "+f.Type.String(), "\"?\" goes after the field name, not the type")
 	}
 	return f
+}
+
+// parseAttrs parses "@name" attributes up to the end of a field or
+// method; hint shows one.
+func (p *parser) parseAttrs(hint string) []Attribute {
+	var attrs []Attribute
+	for p.peek().kind == tAt {
+		at := p.next()
+		n := p.peek()
+		if n.kind != tIdent {
+			p.fail(n.pos, hint, "expected an attribute name after \"@\", found %s", n.describe())
+		}
+		p.plain(n, "an attribute", hint)
+		p.next()
+		attrs = append(attrs, Attribute{Pos: at.pos, Name: n.text})
+	}
+	return attrs
 }
 
 // written is the field's name as it was written: bare, or quoted.
@@ -665,6 +675,7 @@ func (p *parser) parseMethod(lead []Trivia) *Method {
 		p.next()
 		m.Result = p.parseType()
 	}
+	m.Attrs = p.parseAttrs("write @positional")
 	p.endLine(&m.Comments, "method "+m.written())
 	return m
 }
