@@ -8,6 +8,10 @@
 //     param, an optional param made required, a changed result: breaking;
 //     a new method, a new optional param, a required param made
 //     optional: compatible.
+//   - @positional methods: a param at a new position, or a new one
+//     before the old ones, is breaking (old clients send values by
+//     position); making a method @positional is compatible (generated
+//     servers still accept params by name), the reverse is breaking.
 //   - Records are classified by where they travel. A record (or enum)
 //     reachable from a param is an input (clients send it); one reachable
 //     from a result is an output (servers return it); it can be both.
@@ -17,10 +21,8 @@
 //     field or a changed field type is breaking. A field made optional is
 //     breaking in an output (old clients expect it), compatible in an
 //     input only; a field made required is the reverse.
-//   - Enums: a removed value is breaking; a new value is breaking when the
-//     enum reaches a result (the generated Python client decodes enums
-//     into enum.Enum and rejects a value it does not know) and compatible
-//     otherwise.
+//   - Enums: a removed value is breaking; a new value is compatible (the
+//     generated clients keep a value they do not know).
 //   - A removed type or service, a type that changed kind (record/enum),
 //     a removed error or a changed error code: breaking. A new type,
 //     service or error, a changed service version: compatible.
@@ -33,6 +35,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/lhumina-code/rules_oschema/generator/model"
@@ -58,6 +61,8 @@ const (
 	ParamRemoved     = "param-removed"
 	ParamTypeChanged = "param-type-changed"
 	ParamOptionality = "param-optionality-changed"
+	ParamMoved       = "param-moved"
+	ParamStructure   = "param-structure-changed"
 	ResultChanged    = "result-changed"
 	TypeAdded        = "type-added"
 	TypeRemoved      = "type-removed"
@@ -248,6 +253,25 @@ func (c *comparer) method(svc string, om, nm *model.Method) {
 	if typeString(om.Result) != typeString(nm.Result) {
 		c.add(ResultChanged, Breaking, where, typeString(om.Result), typeString(nm.Result), "clients decode the old result")
 	}
+	switch {
+	case om.Positional && !nm.Positional:
+		c.add(ParamStructure, Breaking, where, "by-position", "by-name", "old clients send params by position")
+	case !om.Positional && nm.Positional:
+		c.add(ParamStructure, Compatible, where, "by-name", "by-position", "generated servers still accept params by name")
+	}
+	// By position, a param is its index: old clients put each value where
+	// the old schema had it.
+	positional := om.Positional && nm.Positional
+	for i, op := range om.Params {
+		if !positional {
+			break
+		}
+		if i >= len(nm.Params) || nm.Params[i].Name != op.Name {
+			if j := fieldIndex(nm.Params, op.Name); j >= 0 {
+				c.add(ParamMoved, Breaking, where+"("+op.Name+")", "position "+strconv.Itoa(i+1), "position "+strconv.Itoa(j+1), "old clients send params by position")
+			}
+		}
+	}
 	for _, op := range om.Params {
 		np := findField(nm.Params, op.Name)
 		pw := where + "(" + op.Name + ")"
@@ -270,12 +294,26 @@ func (c *comparer) method(svc string, om, nm *model.Method) {
 			continue
 		}
 		pw := where + "(" + np.Name + ")"
+		if positional && fieldIndex(nm.Params, np.Name) < len(om.Params) {
+			c.add(ParamAdded, Breaking, pw, "", fieldString(np), "before the old params: old clients send theirs by position")
+			continue
+		}
 		if np.Optional {
 			c.add(ParamAdded, Compatible, pw, "", fieldString(np), "optional: old clients may omit it")
 		} else {
 			c.add(ParamAdded, Breaking, pw, "", fieldString(np), "required: old clients do not send it")
 		}
 	}
+}
+
+// fieldIndex is the index of the field called name, or -1.
+func fieldIndex(fs []*model.Field, name string) int {
+	for i, f := range fs {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 func findField(fs []*model.Field, name string) *model.Field {

@@ -146,7 +146,16 @@ func goType(pkg string, t *model.TypeRef) string {
 // and its wire params.
 type rpcCall struct {
 	Method string
-	Params string
+	Params string // by name, as the client is called
+	Wire   string // the params on the wire, when not Params (@positional)
+}
+
+// wire is the params the call puts on the wire.
+func (c rpcCall) wire() string {
+	if c.Wire != "" {
+		return c.Wire
+	}
+	return c.Params
 }
 
 // fixedImpl writes the Go source of type Fixed, which implements the
@@ -299,8 +308,16 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		dec := json.NewDecoder(bytes.NewReader(msg.Params))
 		dec.UseNumber()
 		var params map[string]interface{}
-		if err := dec.Decode(&params); err != nil || params == nil {
+		var err error
+		if m.Positional {
+			if params, err = clienttest.ByPosition(m, msg.Params); err != nil {
+				fail("%v", err)
+			}
+		} else if err = dec.Decode(&params); err != nil || params == nil {
 			fail("%s: params must be an object, got %s", msg.Method, msg.Params)
+			err = fmt.Errorf("not an object")
+		}
+		if err != nil {
 		} else if err := clienttest.CheckParams(m, params); err != nil {
 			fail("%s: %v", msg.Method, err)
 		} else {

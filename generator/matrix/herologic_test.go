@@ -18,22 +18,22 @@ var heroLogicCalls = []struct {
 	rpcCall
 	want string
 }{
-	{rpcCall{"play_start", `{"workflow_sid": "wf1", "input_data": "{\"source\": \"s3\"}"}`}, `{
+	{rpcCall{"play_start", `{"workflow_sid": "wf1", "input_data": "{\"source\": \"s3\"}"}`, ""}, `{
 		"sid": "play-1", "workflow_sid": "wf1", "phase": "running", "input_data": "{\"source\": \"s3\"}",
 		"node_runs": {
 			"extract": {"node_id": "extract", "phase": "running", "input_data": "{\"source\": \"s3\"}", "started_at": "2024-03-04T03:06:07.5Z"},
 			"load": {"node_id": "load", "phase": "waiting_deps", "input_data": "{\"source\": \"s3\"}", "started_at": "2024-03-04T05:06:07.5+02:00"}},
 		"created_at": "2024-03-04T05:06:07.5+02:00"}`},
-	{rpcCall{"workflow_version_fetch", `{"workflow_sid": "wf1"}`}, `{
+	{rpcCall{"workflow_version_fetch", `{"workflow_sid": "wf1"}`, ""}, `{
 		"workflow_sid": "wf1", "version": 3, "nodes": ` + heroLogicNodes + `, "created_at": "2024-03-04T05:06:07.5+02:00"}`},
-	{rpcCall{"workflow_version_fetch", `{"workflow_sid": "wf1", "version": 2}`}, `{
+	{rpcCall{"workflow_version_fetch", `{"workflow_sid": "wf1", "version": 2}`, ""}, `{
 		"workflow_sid": "wf1", "version": 2, "nodes": ` + heroLogicNodes + `, "created_at": "2024-03-04T05:06:07.5+02:00"}`},
-	{rpcCall{"workflow_clone", `{"workflow_sid": "wf1", "name": "etl-copy"}`}, `{
+	{rpcCall{"workflow_clone", `{"workflow_sid": "wf1", "name": "etl-copy"}`, ""}, `{
 		"sid": "wf1-clone", "name": "etl-copy", "description": "extract, transform, load", "version": 1,
 		"nodes": ` + heroLogicNodes + `,
 		"inputs": [{"name": "source", "kind": "str"}, {"name": "limit", "kind": "int"}, {"name": "dry", "kind": "bool"}],
 		"tags": ["daily"], "created_at": "2024-03-04T05:06:07.5+02:00", "updated_at": "2024-03-04T05:06:07.5+02:00"}`},
-	{rpcCall{"example_to_input_data", `{"workflow_sid": "wf1"}`}, `"{\"dry\":false,\"limit\":0,\"source\":\"\"}"`},
+	{rpcCall{"example_to_input_data", `{"workflow_sid": "wf1"}`, ""}, `"{\"dry\":false,\"limit\":0,\"source\":\"\"}"`},
 }
 
 const heroLogicNodes = `[

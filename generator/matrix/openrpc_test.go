@@ -22,27 +22,33 @@ import (
 // (composition).
 var importedCalls = map[string][]rpcCall{
 	"composition.json": {
-		{"item_get", `{"itemId": "i-1"}`},
-		{"item_create", `{"item": {"name": "bolt", "quantity": 3, "location": {"aisle": 2, "shelf": "b"}, "dryRun": true}, "note": "restock"}`},
-		{"item_find", `{"key": "i-1", "location": {"aisle": 4}}`},
-		{"stock_levels", `{}`},
+		{"item_get", `{"itemId": "i-1"}`, ""},
+		{"item_create", `{"item": {"name": "bolt", "quantity": 3, "location": {"aisle": 2, "shelf": "b"}, "dryRun": true}, "note": "restock"}`, ""},
+		{"item_find", `{"key": "i-1", "location": {"aisle": 4}}`, ""},
+		{"stock_levels", `{}`, ""},
 	},
 	"hero_proc.json": {
-		{"service.start", `{"name": "web"}`},
-		{"logs.tail", `{"contextName": "web", "limit": 5}`},
-		{"job.create", `{"action": "web.run", "tags": {"k": "v"}, "retryPolicy": {"maxAttempts": 3, "backoffMs": 250}}`},
-		{"action.set", `{"action": {"name": "run", "interpreter": "bash", "dependsOn": ["a", "b"], "health": {"intervalSeconds": 5}}}`},
+		{"service.start", `{"name": "web"}`, ""},
+		{"logs.tail", `{"contextName": "web", "limit": 5}`, ""},
+		{"job.create", `{"action": "web.run", "tags": {"k": "v"}, "retryPolicy": {"maxAttempts": 3, "backoffMs": 250}}`, ""},
+		{"action.set", `{"action": {"name": "run", "interpreter": "bash", "dependsOn": ["a", "b"], "health": {"intervalSeconds": 5}}}`, ""},
+	},
+	"ledger_node.json": {
+		{"node_getBlock", `{"blockHash": "0xab", "fullTransactions": true}`, `["0xab", true]`},
+		{"node_getBalance", `{"address": "0x1", "unit": "gwei"}`, `["0x1", null, "gwei"]`},
+		{"node_syncing", `{}`, ""},
+		{"admin.peers", `{"limit": 3}`, ""},
 	},
 	"petstore.json": {
-		{"get_pet_by_id", `{"id": 7}`},
-		{"create_pet", `{"newPet": {"name": "rex", "tag": "dog"}}`},
-		{"get_pets", `{"tags": ["a"], "limit": 2}`},
+		{"get_pet_by_id", `{"id": 7}`, ""},
+		{"create_pet", `{"newPet": {"name": "rex", "tag": "dog"}}`, ""},
+		{"get_pets", `{"tags": ["a"], "limit": 2}`, ""},
 	},
 	"zinit.json": {
-		{"service_status", `{"name": "redis"}`},
-		{"stream_currentLogs", `{"name": "redis"}`},
-		{"service_list", `{}`},
-		{"service_start", `{"name": "redis"}`},
+		{"service_status", `{"name": "redis"}`, ""},
+		{"stream_currentLogs", `{"name": "redis"}`, ""},
+		{"service_list", `{}`, ""},
+		{"service_start", `{"name": "redis"}`, ""},
 	},
 }
 
@@ -92,7 +98,7 @@ func TestImportedOpenRPC(t *testing.T) {
 						require.Len(t, reqs, len(calls))
 						for i, c := range calls {
 							assert.Equal(t, c.Method, reqs[i].Method)
-							assert.JSONEq(t, c.Params, string(reqs[i].Params), "%s: params on the wire", c.Method)
+							assert.JSONEq(t, c.wire(), string(reqs[i].Params), "%s: params on the wire", c.Method)
 						}
 					})
 					t.Run("go_server", func(t *testing.T) {

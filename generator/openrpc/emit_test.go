@@ -87,7 +87,11 @@ func TestGenerateDocumentShape(t *testing.T) {
 	for _, m := range at(t, doc, "methods").([]interface{}) {
 		mm := m.(map[string]interface{})
 		methodNames = append(methodNames, mm["name"].(string))
-		assert.Equal(t, "by-name", mm["paramStructure"], mm["name"])
+		structure := "by-name"
+		if mm["name"] == "scale" {
+			structure = "by-position" // @positional
+		}
+		assert.Equal(t, structure, mm["paramStructure"], mm["name"])
 		assert.Equal(t, "result", at(t, mm, "result", "name"))
 		assert.Equal(t, []interface{}{
 			map[string]interface{}{"$ref": "#/components/errors/NotFound"},
@@ -95,7 +99,7 @@ func TestGenerateDocumentShape(t *testing.T) {
 		}, mm["errors"])
 	}
 	assert.Equal(t, []string{"task_new", "task_get", "task_set", "task_delete", "task_list",
-		"task_list_full", "task_exists", "task_find", "task_start", "echo", "reset", "sum"}, methodNames)
+		"task_list_full", "task_exists", "task_find", "task_start", "echo", "reset", "sum", "scale"}, methodNames)
 
 	echo := at(t, doc, "methods", 9).(map[string]interface{})
 	assert.Equal(t, "Echo every argument back, to test round trips.", echo["description"])

@@ -87,6 +87,12 @@ func handKitchenSink() *model.Schema {
 		{Name: "sum", Doc: "Sum of a list.", Result: sc(model.KindF64), Params: []*model.Field{
 			{Name: "values", Type: model.ListOf(sc(model.KindF64))},
 		}},
+		{Name: "scale", Doc: "Each value times factor (default 1) plus offset (default 0); params\nby position, as many JSON-RPC APIs take them.",
+			Result: model.ListOf(sc(model.KindF64)), Positional: true, Params: []*model.Field{
+				{Name: "values", Type: model.ListOf(sc(model.KindF64))},
+				{Name: "factor", Type: sc(model.KindF64), Optional: true},
+				{Name: "offset", Type: sc(model.KindF64), Optional: true},
+			}},
 	}
 	return &model.Schema{
 		Name:     "kitchen_sink",

@@ -84,7 +84,7 @@ func TestKitchenSink(t *testing.T) {
 		methods = append(methods, m.Name)
 	}
 	assert.Equal(t, []string{"task_new", "task_get", "task_set", "task_delete", "task_list", "task_list_full",
-		"task_exists", "task_find", "task_start", "echo", "reset", "sum"}, methods)
+		"task_exists", "task_find", "task_start", "echo", "reset", "sum", "scale"}, methods)
 
 	find := svc.Method("task_find")
 	assert.Equal(t, "Task", find.RootObject)

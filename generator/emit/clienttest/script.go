@@ -21,7 +21,8 @@ import (
 //   - task_start fails with BadPhase (1005, data {"phase": phase}) when the
 //     task is done or failed; with dry_run it returns "pending", else it
 //     sets the task's phase to "running" and returns "running";
-//   - echo returns its task; sum the sum of its values;
+//   - echo returns its task; sum the sum of its values; scale (params by
+//     position) each value times factor (default 1) plus offset (default 0);
 //   - task_get("boom") fails with the server error -32000, message
 //     "boom", data {"sid": "boom"}.
 //
@@ -101,10 +102,13 @@ func Script() []Step {
 		{Name: "echo_full", Method: "echo", Params: `{"task": ` + Task1 + `, "note": "hi", "counts": {"a": 1, "b": 9007199254740991}}`, Result: Task1},
 		{Name: "echo_minimal", Method: "echo", Params: `{"task": ` + Task2 + `, "counts": {}}`, Result: Task2},
 		{Name: "sum", Method: "sum", Params: `{"values": [1.5, 2.25, -0.75]}`, Result: `3`},
+		{Name: "scale_all", Method: "scale", Params: `[[1, 2], 2, 0.5]`, Result: `[2.5, 4.5]`},
+		{Name: "scale_offset", Method: "scale", Params: `[[1, 2], null, 1]`, Result: `[2, 3]`},
+		{Name: "scale_plain", Method: "scale", Params: `[[1, 2]]`, Result: `[1, 2]`},
 		{Name: "get_boom", Method: "task_get", Params: `{"sid": "boom"}`,
 			Error: `{"type": "RpcError", "code": -32000, "message": "boom", "data": {"sid": "boom"}}`},
 		{Name: "discover", Method: "rpc.discover", Params: `{}`,
-			Result: `{"title": "TaskService", "version": "1.2.0", "methods": ["task_new", "task_get", "task_set", "task_delete", "task_list", "task_list_full", "task_exists", "task_find", "task_start", "echo", "reset", "sum"]}`},
+			Result: `{"title": "TaskService", "version": "1.2.0", "methods": ["task_new", "task_get", "task_set", "task_delete", "task_list", "task_list_full", "task_exists", "task_find", "task_start", "echo", "reset", "sum", "scale"]}`},
 	}
 }
 

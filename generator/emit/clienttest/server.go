@@ -177,7 +177,13 @@ func (srv *Server) call(method string, raw json.RawMessage) (interface{}, *rpcEr
 	var params map[string]interface{}
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.UseNumber()
-	if err := dec.Decode(&params); err != nil || params == nil {
+	if m.Positional {
+		var err error
+		if params, err = ByPosition(m, raw); err != nil {
+			srv.t.Errorf("clienttest: %v", err)
+			return nil, &rpcError{Code: -32602, Message: err.Error()}
+		}
+	} else if err := dec.Decode(&params); err != nil || params == nil {
 		srv.t.Errorf("clienttest: %s: params must be an object (by name), got %s", method, raw)
 		return nil, &rpcError{Code: -32602, Message: "params must be an object"}
 	}
@@ -249,8 +255,46 @@ func (srv *Server) call(method string, raw json.RawMessage) (interface{}, *rpcEr
 			total += f
 		}
 		return total, nil
+	case "scale":
+		factor, offset := 1.0, 0.0
+		if f, ok := params["factor"].(json.Number); ok {
+			factor, _ = f.Float64()
+		}
+		if o, ok := params["offset"].(json.Number); ok {
+			offset, _ = o.Float64()
+		}
+		out := []float64{}
+		for _, v := range params["values"].([]interface{}) {
+			f, _ := v.(json.Number).Float64()
+			out = append(out, f*factor+offset)
+		}
+		return out, nil
 	}
 	return nil, &rpcError{Code: -32601, Message: "method not implemented by the test server"}
+}
+
+// ByPosition reads the params of a @positional method the way clients
+// must send them: an array in declared order, no longer than the params,
+// ending at the last one given (no trailing null for an optional param),
+// with null for an optional one left out before it. It returns them by
+// name (numbers as json.Number), without those nulls.
+func ByPosition(m *model.Method, raw json.RawMessage) (map[string]interface{}, error) {
+	var values []interface{}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	if err := dec.Decode(&values); err != nil || values == nil {
+		return nil, fmt.Errorf("%s: params must be an array (by position), got %s", m.Name, raw)
+	}
+	if n := len(values); n > len(m.Params) || (n > 0 && values[n-1] == nil && m.Params[n-1].Optional) {
+		return nil, fmt.Errorf("%s: %d params by position (at most %d, no trailing null): %s", m.Name, n, len(m.Params), raw)
+	}
+	params := map[string]interface{}{}
+	for i, v := range values {
+		if v != nil || !m.Params[i].Optional {
+			params[m.Params[i].Name] = v
+		}
+	}
+	return params, nil
 }
 
 func (srv *Server) sids() []string {

@@ -1056,6 +1056,9 @@ func (g *gen) methodTypes(m *model.Method) error {
 		if g.inputChecked(m) {
 			g.checkFunc(n+"Input", m.Params)
 		}
+		if m.Positional {
+			g.positionalFunc(n+"Input", m)
+		}
 	}
 	if m.Result != nil {
 		if m.ResultDoc != "" {
@@ -1067,6 +1070,44 @@ func (g *gen) methodTypes(m *model.Method) error {
 		g.w()
 	}
 	return nil
+}
+
+// positionalFunc writes the positional method of the Input of a
+// @positional method: the client sends it as the params array, and its
+// presence tells the server's decodeParams to accept an array.
+func (g *gen) positionalFunc(n string, m *model.Method) {
+	g.w("// positional returns the params of ", m.Name, " by position: in declared order,")
+	g.w("// up to the last one given, with null for one left out before it.")
+	g.w("func (x ", n, ") positional() []interface{} {")
+	var vals []string
+	required := 0
+	for i, p := range m.Params {
+		v := "x." + g.fieldName(p)
+		if !p.Optional {
+			required = i + 1
+			if nilable(p.Type) {
+				v = "emptyIfNil(" + v + ")"
+			}
+		}
+		vals = append(vals, v)
+	}
+	list := "[]interface{}{" + strings.Join(vals, ", ") + "}"
+	if required == len(m.Params) {
+		g.w("\treturn ", list)
+		g.w("}")
+		g.w()
+		return
+	}
+	g.w("\tparams := ", list)
+	g.w("\tn := ", strconv.Itoa(required))
+	for i, p := range m.Params[required:] {
+		g.w("\tif x.", g.fieldName(p), " != nil {")
+		g.w("\t\tn = ", strconv.Itoa(required+i+1))
+		g.w("\t}")
+	}
+	g.w("\treturn params[:n]")
+	g.w("}")
+	g.w()
 }
 
 // signature is the Go signature of m after the method name.
@@ -1103,7 +1144,12 @@ func (g *gen) client() {
 		g.methodDoc("", n, "calls", m)
 		g.w("func (c *Client) ", n, g.signature(m), " {")
 		in := "nil"
-		if len(m.Params) > 0 {
+		switch {
+		case m.Positional && len(m.Params) > 0:
+			in = "in.positional()"
+		case m.Positional:
+			in = "[]interface{}{}"
+		case len(m.Params) > 0:
 			in = "in"
 		}
 		if m.Result == nil {

@@ -2,6 +2,7 @@ package js
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -72,6 +73,9 @@ func (g *gen) js() string {
 	})
 	g.shapes(&b)
 	b.WriteString(jsTransports)
+	if hasPositional(g.svc) {
+		b.WriteString(jsPositional)
+	}
 
 	b.WriteString("\n")
 	lines := docLines(g.svc.Doc)
@@ -108,17 +112,61 @@ func (g *gen) js() string {
 		if mm.params == "" {
 			paramsArg = "{}"
 		}
+		byPosition := ""
+		if mm.m.Positional {
+			paramsArg = "[]"
+			if len(mm.m.Params) > 0 {
+				paramsArg = "byPosition"
+				byPosition = callLines("    ", "const byPosition = positional", positionalArgs(mm.m), ";")
+			}
+		}
 		if mm.m.Result == nil {
 			b.WriteString(callLines("  ", "async "+mm.name, args, " {"))
+			b.WriteString(byPosition)
 			b.WriteString(callLines("    ", "await this.#call", []string{jsStr(mm.m.Name), paramsArg, "options"}, ";"))
 		} else {
 			b.WriteString(callLines("  ", mm.name, args, " {"))
+			b.WriteString(byPosition)
 			b.WriteString(callLines("    ", "return this.#call", []string{jsStr(mm.m.Name), paramsArg, "options", jsStr(g.shape(mm.m.Result))}, ";"))
 		}
 		b.WriteString("  }\n")
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// positionalArgs are the arguments of the runtime's positional() for a
+// @positional method: how many leading params are required, then each
+// param read from the by-name params object, in declared order.
+func positionalArgs(m *model.Method) []string {
+	required := 0
+	for i, p := range m.Params {
+		if !p.Optional {
+			required = i + 1
+		}
+	}
+	args := []string{strconv.Itoa(required)}
+	for _, p := range m.Params {
+		if jsIdentRE.MatchString(p.Name) {
+			args = append(args, "params."+p.Name)
+		} else {
+			args = append(args, "params["+jsStr(p.Name)+"]")
+		}
+	}
+	return args
+}
+
+var jsIdentRE = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+
+// hasPositional reports whether the service has a @positional method
+// (which needs the runtime's positional()).
+func hasPositional(svc *model.Service) bool {
+	for _, m := range svc.Methods {
+		if m.Positional && len(m.Params) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // shape is t as the runtime's check reads it: a scalar (str, bool, int,

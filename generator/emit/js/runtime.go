@@ -462,6 +462,26 @@ function withoutNulls(params) {
 }
 `
 
+// jsPositional is the helper of @positional methods, written only when
+// the service has one (eslint's no-unused-vars).
+const jsPositional = `
+/**
+ * The params array of a @positional method: the values in declared order,
+ * up to the last one given (at least the first required ones), with null
+ * for one left out before it.
+ * @param {number} required
+ * @param {...unknown} values
+ * @returns {unknown[]}
+ */
+function positional(required, ...values) {
+  const out = values.map((v) => v ?? null);
+  while (out.length > required && out[out.length - 1] === null) {
+    out.pop();
+  }
+  return out;
+}
+`
+
 const jsClientCore = `  /** @type {Transport} */
   #transport;
   /** @type {number} */
@@ -510,7 +530,7 @@ const jsClientCore = `  /** @type {Transport} */
       jsonrpc: "2.0",
       id,
       method,
-      params: withoutNulls({ ...params }),
+      params: Array.isArray(params) ? params : withoutNulls({ ...params }),
     });
     let reply;
     try {

@@ -78,7 +78,7 @@ type gen struct {
 // moduleNames are the module-level names client.py defines or imports;
 // a schema-derived class may not take them.
 var moduleNames = []string{
-	"Any", "Callable", "Dict", "List", "Optional", "Protocol", "Tuple", "Type", "TypeVar",
+	"Any", "Callable", "Dict", "List", "Optional", "Protocol", "Tuple", "Type", "TypeVar", "Union",
 	"RpcClientError", "TransportError", "RpcTimeoutError", "ProtocolError", "ResponseTooLargeError",
 	"RpcError", "Transport", "UnixSocketTransport", "HttpTransport", "RequestHook",
 	// builtins the runtime raises or catches
@@ -300,7 +300,7 @@ func (g *gen) file() {
 		g.p("from dataclasses import dataclass")
 	}
 	g.p("from typing import (")
-	for _, n := range []string{"Any", "Callable", "Dict", "List", "Optional", "Protocol", "Tuple", "Type", "TypeVar", "cast"} {
+	for _, n := range []string{"Any", "Callable", "Dict", "List", "Optional", "Protocol", "Tuple", "Type", "TypeVar", "Union", "cast"} {
 		g.p("    %s,", n)
 	}
 	g.p(")")
@@ -701,6 +701,25 @@ func (g *gen) clientClass(version string) {
 	}
 }
 
+// positionalParams writes the params list of a @positional method: every
+// param in declared order, required ones encoded, optional ones None
+// until set below.
+func (g *gen) positionalParams(m *model.Method) {
+	if len(m.Params) == 0 {
+		g.p("        params: List[Any] = []")
+		return
+	}
+	g.p("        params: List[Any] = [")
+	for _, p := range m.Params {
+		if p.Optional {
+			g.p("            None,")
+			continue
+		}
+		g.emit(cat(g.enc(p.Type, leaf(fieldName(p.Name)), 0), leaf(",")).lines("            "))
+	}
+	g.p("        ]")
+}
+
 func (g *gen) method(m *model.Method) {
 	sig := []seq{leaf("self")}
 	var req, opt []*model.Field
@@ -750,7 +769,9 @@ func (g *gen) method(m *model.Method) {
 		}
 	}
 	g.docstring("        ", lines)
-	if len(req) == 0 {
+	if m.Positional {
+		g.positionalParams(m)
+	} else if len(req) == 0 {
 		g.p("        params: Dict[str, Any] = {}")
 	} else {
 		g.p("        params: Dict[str, Any] = {")
@@ -759,10 +780,34 @@ func (g *gen) method(m *model.Method) {
 		}
 		g.p("        }")
 	}
-	for _, p := range opt {
+	for i, p := range m.Params {
+		if !p.Optional {
+			continue
+		}
 		n := fieldName(p.Name)
+		key := pyStr(p.Name)
+		if m.Positional {
+			key = strconv.Itoa(i)
+		}
 		g.p("        if %s is not None:", n)
-		g.emit(cat(leaf("params["+pyStr(p.Name)+"] = "), g.enc(p.Type, leaf(n), 0)).lines("            "))
+		g.emit(cat(leaf("params["+key+"] = "), g.enc(p.Type, leaf(n), 0)).lines("            "))
+	}
+	if m.Positional {
+		required := 0
+		for i, p := range m.Params {
+			if !p.Optional {
+				required = i + 1
+			}
+		}
+		if required < len(m.Params) {
+			// Up to the last param given: trailing optional ones are left out.
+			if required == 0 {
+				g.p("        while params and params[-1] is None:")
+			} else {
+				g.p("        while len(params) > %d and params[-1] is None:", required)
+			}
+			g.p("            params.pop()")
+		}
 	}
 	if m.Result == nil {
 		g.emit(call("self._call", leaf(pyStr(m.Name)), leaf("params"), leaf("_ignore"), leaf("timeout")).lines("        "))

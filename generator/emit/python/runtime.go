@@ -526,7 +526,7 @@ const callMethod = `
     def _call(
         self,
         method: str,
-        params: Dict[str, Any],
+        params: Union[Dict[str, Any], List[Any]],
         decode: Callable[[Any, str], _T],
         timeout: Optional[float],
     ) -> _T:

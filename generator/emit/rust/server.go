@@ -148,10 +148,14 @@ func (g *gen) writeDispatch(b *strings.Builder) {
 			binding, call = "input", "self."+fnName(m.Name)+"(input)"
 		}
 		let := fmt.Sprintf("                let %s: %s =", binding, inputName(m))
-		if len(let)+len(" decode_params(params)?;") <= maxWidth {
-			b.WriteString(let + " decode_params(params)?;\n")
+		decode := " decode_params(params)?;"
+		if m.Positional || len(m.Params) == 0 {
+			decode = " decode_positional(params)?;"
+		}
+		if len(let)+len(decode) <= maxWidth {
+			b.WriteString(let + decode + "\n")
 		} else {
-			b.WriteString(let + "\n                    decode_params(params)?;\n")
+			b.WriteString(let + "\n                   " + decode + "\n")
 		}
 		if resultNewtype(m) {
 			fmt.Fprintf(b, "                let result = %s?;\n", call)

@@ -142,6 +142,9 @@ def main() -> None:
     step("echo_full", lambda: c.echo(T1, {"a": 1, "b": 9007199254740991}, note="hi"))
     step("echo_minimal", lambda: c.echo(task=T2, counts={}))
     step("sum", lambda: c.sum([1.5, 2.25, -0.75]))
+    step("scale_all", lambda: c.scale([1, 2], factor=2, offset=0.5))
+    step("scale_offset", lambda: c.scale([1, 2], offset=1))
+    step("scale_plain", lambda: c.scale([1, 2]))
     step("get_boom", lambda: c.task_get("boom"))
 
     def discover() -> Any:

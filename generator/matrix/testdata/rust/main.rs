@@ -121,6 +121,12 @@ impl TaskServiceHandler for Tasks {
     fn sum(&self, input: SumInput) -> Result<f64, RpcError> {
         Ok(input.values.iter().sum())
     }
+
+    fn scale(&self, input: ScaleInput) -> Result<Vec<f64>, RpcError> {
+        let factor = input.factor.unwrap_or(1.0);
+        let offset = input.offset.unwrap_or(0.0);
+        Ok(input.values.iter().map(|v| v * factor + offset).collect())
+    }
 }
 
 fn serve(socket: &str) {

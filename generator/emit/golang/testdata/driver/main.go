@@ -128,6 +128,15 @@ func main() {
 		printStep("sum", r, err)
 	}
 	{
+		factor, offset, one := 2.0, 0.5, 1.0
+		r, err := c.Scale(ctx, ks.ScaleInput{Values: []float64{1, 2}, Factor: &factor, Offset: &offset})
+		printStep("scale_all", r, err)
+		r, err = c.Scale(ctx, ks.ScaleInput{Values: []float64{1, 2}, Offset: &one})
+		printStep("scale_offset", r, err)
+		r, err = c.Scale(ctx, ks.ScaleInput{Values: []float64{1, 2}})
+		printStep("scale_plain", r, err)
+	}
+	{
 		r, err := c.TaskGet(ctx, ks.TaskGetInput{Sid: "boom"})
 		printStep("get_boom", r, err)
 	}

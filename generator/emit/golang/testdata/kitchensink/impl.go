@@ -170,3 +170,18 @@ func (s *Impl) Sum(ctx context.Context, in SumInput) (float64, error) {
 	}
 	return total, nil
 }
+
+func (s *Impl) Scale(ctx context.Context, in ScaleInput) ([]float64, error) {
+	factor, offset := 1.0, 0.0
+	if in.Factor != nil {
+		factor = *in.Factor
+	}
+	if in.Offset != nil {
+		offset = *in.Offset
+	}
+	out := make([]float64, len(in.Values))
+	for i, v := range in.Values {
+		out[i] = v*factor + offset
+	}
+	return out, nil
+}

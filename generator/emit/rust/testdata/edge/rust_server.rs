@@ -160,7 +160,7 @@ impl<H: EdgeServiceHandler + ?Sized> Dispatch for H {
                 encode_result(self.grow(input)?)
             }
             "ping" => {
-                let _: PingInput = decode_params(params)?;
+                let _: PingInput = decode_positional(params)?;
                 encode_result(self.ping()?)
             }
             "measure_every_single_tree_in_the_whole_forest_twice" => {
@@ -482,6 +482,22 @@ fn decode_params<T: serde::de::DeserializeOwned>(
         }
     };
     serde_json::from_value(params).map_err(RpcError::invalid_params)
+}
+
+/// Decodes the params of a `@positional` method, or of a method without
+/// params: an array holds them in declared order (the input struct's
+/// field order; optional ones may be left out at the end, and null is
+/// a null param), and the by-name object is accepted too.
+fn decode_positional<T: serde::de::DeserializeOwned>(
+    params: Option<serde_json::Value>,
+) -> Result<T, RpcError> {
+    match params {
+        Some(serde_json::Value::Array(values)) => {
+            let params = serde_json::Value::Array(values);
+            serde_json::from_value(params).map_err(RpcError::invalid_params)
+        }
+        params => decode_params(params),
+    }
 }
 
 /// Encodes a handler's result as the JSON-RPC result.

@@ -150,6 +150,12 @@ impl TaskServiceHandler for Tasks {
     fn sum(&self, input: SumInput) -> Result<f64, RpcError> {
         Ok(input.values.iter().sum())
     }
+
+    fn scale(&self, input: ScaleInput) -> Result<Vec<f64>, RpcError> {
+        let factor = input.factor.unwrap_or(1.0);
+        let offset = input.offset.unwrap_or(0.0);
+        Ok(input.values.iter().map(|v| v * factor + offset).collect())
+    }
 }
 
 fn main() {
@@ -541,6 +547,17 @@ mod tests {
             fn ping(&self) -> Result<(), RpcError> {
                 Ok(())
             }
+
+            fn node_get_balance(&self, input: NodeGetBalanceInput) -> Result<String, RpcError> {
+                let height = input
+                    .at_height
+                    .map_or("latest".to_string(), |h| h.to_string());
+                Ok(format!("{}@{}:{:?}", input.address, height, input.x_unit))
+            }
+
+            fn node_syncing(&self) -> Result<bool, RpcError> {
+                Ok(true)
+            }
         }
 
         fn call(request: serde_json::Value) -> serde_json::Value {
@@ -578,6 +595,44 @@ mod tests {
             assert_eq!(answer["error"]["code"], json!(-32601));
             let answer = call(json!({"jsonrpc": "2.0", "id": 8, "method": "getUserById",
                 "params": {"user_id": "u7"}}));
+            assert_eq!(answer["error"]["code"], json!(-32602));
+        }
+
+        #[test]
+        fn positional_methods_take_an_array_or_the_object() {
+            let result = |params: serde_json::Value| {
+                call(
+                    json!({"jsonrpc": "2.0", "id": 1, "method": "node_getBalance", "params": params}),
+                )
+            };
+            assert_eq!(
+                result(json!(["a", 7, "running"]))["result"],
+                json!("a@7:Running")
+            );
+            assert_eq!(
+                result(json!(["a", null, "stopped"]))["result"],
+                json!("a@latest:Stopped")
+            );
+            assert_eq!(
+                result(json!({"address": "a", "x-unit": "running"}))["result"],
+                json!("a@latest:Running")
+            );
+            // Too few (a required param left out), too many, a wrong type.
+            assert_eq!(result(json!(["a"]))["error"]["code"], json!(-32602));
+            assert_eq!(
+                result(json!(["a", 1, "running", 2]))["error"]["code"],
+                json!(-32602)
+            );
+            assert_eq!(
+                result(json!([1, 1, "running"]))["error"]["code"],
+                json!(-32602)
+            );
+            let answer =
+                call(json!({"jsonrpc": "2.0", "id": 2, "method": "node_syncing", "params": []}));
+            assert_eq!(answer["result"], json!(true));
+            // A by-name method still refuses an array.
+            let answer =
+                call(json!({"jsonrpc": "2.0", "id": 3, "method": "getUserById", "params": ["u7"]}));
             assert_eq!(answer["error"]["code"], json!(-32602));
         }
 
