@@ -106,8 +106,99 @@ func TestOtimeServers(t *testing.T) {
 					}
 				}
 			}
+			// Thousands of near misses in one batch: the Rust server's
+			// hand-written check and the Go server's must agree with the
+			// pattern on every one.
+			values := otimeNearMisses()
+			verdicts := batchVerdicts(t, ep.HTTP, values)
+			wrong := 0
+			for i, v := range values {
+				if want := otimeRule.MatchString(v); verdicts[i] != want {
+					wrong++
+					if wrong <= 10 {
+						t.Errorf("%q: accepted %v, the rule says %v", v, verdicts[i], want)
+					}
+				}
+			}
+			assert.Zero(t, wrong, "of %d near misses", len(values))
 		})
 	}
+}
+
+// otimeNearMisses returns otimes one edit away from valid ones (each
+// character replaced, deleted or doubled) and every day 00-32 of every
+// month 00-13 of years that test the leap year rule.
+func otimeNearMisses() []string {
+	var out []string
+	chars := "0123456789:-+.TZtz x"
+	for _, base := range []string{"2024-02-29T23:59:59.123456789+05:30", "2000-02-29T00:00:00Z", "1900-02-28T12:30:45-23:59"} {
+		for i := 0; i <= len(base); i++ {
+			if i < len(base) {
+				for _, c := range chars {
+					out = append(out, base[:i]+string(c)+base[i+1:])
+				}
+				out = append(out, base[:i]+base[i+1:], base[:i]+base[i:i+1]+base[i:])
+			}
+			out = append(out, base[:i])
+		}
+	}
+	for _, y := range []string{"0000", "0004", "0100", "0400", "1900", "1996", "1999", "2000", "2024", "2100", "2400", "9996"} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				out = append(out, fmt.Sprintf("%s-%02d-%02dT12:00:00Z", y, m, d))
+			}
+		}
+	}
+	for h := 0; h <= 25; h++ {
+		for _, mm := range []int{0, 59, 60} {
+			out = append(out, fmt.Sprintf("2024-01-01T%02d:%02d:%02dZ", h, mm, mm), fmt.Sprintf("2024-01-01T00:00:00+%02d:%02d", h, mm))
+		}
+	}
+	return out
+}
+
+// batchVerdicts calls take with each of values in one JSON-RPC batch and
+// reports which the server accepted; any error but -32602 fails t.
+func batchVerdicts(t *testing.T, endpoint string, values []string) []bool {
+	t.Helper()
+	type request struct {
+		JSONRPC string            `json:"jsonrpc"`
+		ID      int               `json:"id"`
+		Method  string            `json:"method"`
+		Params  map[string]string `json:"params"`
+	}
+	batch := make([]request, len(values))
+	for i, v := range values {
+		batch[i] = request{"2.0", i, "take", map[string]string{"at": v}}
+	}
+	body, err := json.Marshal(batch)
+	require.NoError(t, err)
+	client := &http.Client{Timeout: 60 * time.Second}
+	resp, err := client.Post(endpoint, "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var replies []struct {
+		ID     int             `json:"id"`
+		Result json.RawMessage `json:"result"`
+		Error  *struct {
+			Code int `json:"code"`
+		} `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal(b, &replies), "%.500s", b)
+	require.Len(t, replies, len(values))
+	verdicts := make([]bool, len(values))
+	for _, r := range replies {
+		require.True(t, r.ID >= 0 && r.ID < len(values), "id %d", r.ID)
+		if r.Error != nil {
+			require.Equal(t, -32602, r.Error.Code, "%q", values[r.ID])
+			continue
+		}
+		require.Equal(t, "true", string(r.Result), "%q", values[r.ID])
+		verdicts[r.ID] = true
+	}
+	return verdicts
 }
 
 // rawCall posts one JSON-RPC call with params as written and returns the
