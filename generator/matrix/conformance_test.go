@@ -141,6 +141,8 @@ use std::sync::Arc;
 use svc::rust_server::{bind_unix, serve_tcp, serve_unix, RpcError, ` + traitName + `};
 #[allow(unused_imports)]
 use svc::rust_types::*;
+#[allow(unused_imports)]
+use std::collections::BTreeMap;
 
 struct Fixed;
 

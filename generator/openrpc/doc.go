@@ -52,8 +52,10 @@
 //     "minimum": 0}, f32 {"type": "number", "minimum":
 //     -3.4028234663852886e+38, "maximum": 3.4028234663852886e+38}, f64
 //     {"type": "number"}, otime {"type": "string", "pattern":
-//     DateTimePattern} (RFC 3339 with "T" and "Z" upper case and a real
-//     calendar date), bytes {"type": "string", "contentEncoding":
+//     DateTimePattern} (the otime rule: RFC 3339 with "T" and "Z" upper
+//     case, seconds 00-59, 1-9 fraction digits, a real calendar date and
+//     an offset of at most 23:59, which every generated client and server
+//     applies both ways), bytes {"type": "string", "contentEncoding":
 //     "base64", "pattern": Base64Pattern}.
 //
 // What plain JSON Schema cannot say is carried in x-oschema-* keys, so

@@ -18,10 +18,13 @@ const FileName = "openrpc.json"
 // which more tools understand; they are valid 1.3 documents too.
 const Version = "1.2.6"
 
-// DateTimePattern is the JSON Schema of an otime: an RFC 3339 date-time
-// with an upper-case "T" and "Z", seconds 00-59, at most nine fraction
-// digits and a real calendar date (leap years included), what every
-// generated server accepts. A pattern, not "format": "date-time": strict
+// DateTimePattern is the JSON Schema of an otime, the otime rule: an RFC
+// 3339 date-time with an upper-case "T" and "Z", seconds 00-59, one to
+// nine fraction digits if any, a real calendar date (leap years included)
+// and an offset of at most 23:59. Every generated server accepts exactly
+// these and sends nothing else, every generated client refuses a reply
+// with another (docs/design.md, "The otime rule"); Go, Python and
+// JavaScript embed this expression, Rust checks it by hand. A pattern, not "format": "date-time": strict
 // validators (ajv without ajv-formats, as @open-rpc/test-coverage runs it)
 // reject a schema with a format they do not know, and json-schema-faker
 // makes matching values from a pattern.

@@ -45,3 +45,45 @@ func EdgeSchema() *model.Schema {
 	return &model.Schema{Name: "edge", Path: "generator/emit/clienttest/edge",
 		Decls: []*model.Decl{color, empty, item, unused}, Services: []*model.Service{svc}}
 }
+
+// OtimeEdge is an edge value of otime and whether the otime rule
+// (openrpc.DateTimePattern) accepts it.
+type OtimeEdge struct {
+	Value string
+	Valid bool
+}
+
+// OtimeEdges are the values every generated server and client must judge
+// as the otime rule does: valid ones with every fraction length and
+// offset form, and each way a string can come close (lower case, leap
+// second, ten fraction digits, impossible dates and hours, offsets out of
+// range or missing, a space for "T", non-ASCII digits, a trailing
+// newline). Year 0000, which the rule allows and Python's datetime cannot
+// hold, is left out: docs/design.md documents that difference.
+var OtimeEdges = []OtimeEdge{
+	{"2024-01-01T00:00:00Z", true},
+	{"2024-02-29T12:00:00.123456789+05:30", true},
+	{"1999-12-31T23:59:59-23:59", true},
+	{"2000-02-29T00:00:00.5-00:00", true},
+	{"9999-12-31T23:59:59.1Z", true},
+	{"2024-01-01t00:00:00z", false},
+	{"2024-01-01T00:00:00z", false},
+	{"2024-01-01T00:00:60Z", false},
+	{"2024-01-01T00:00:00.1234567890Z", false},
+	{"2024-01-01T00:00:00.Z", false},
+	{"2023-02-29T00:00:00Z", false},
+	{"1900-02-29T00:00:00Z", false},
+	{"2024-04-31T00:00:00Z", false},
+	{"2024-13-01T00:00:00Z", false},
+	{"2024-00-10T00:00:00Z", false},
+	{"2024-01-01T24:00:00Z", false},
+	{"2024-01-01T00:00:00+24:00", false},
+	{"2024-01-01T00:00:00+05:60", false},
+	{"2024-01-01T00:00:00+0530", false},
+	{"2024-01-01T00:00:00", false},
+	{"2024-01-01 00:00:00Z", false},
+	{"2024-01-01", false},
+	{"\u0662\u0660\u0662\u0664-01-01T00:00:00Z", false},
+	{"2024-01-01T00:00:00Z\n", false},
+	{"", false},
+}

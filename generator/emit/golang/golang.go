@@ -19,6 +19,17 @@
 //     unknown, missing and ill-typed params and enum values outside their
 //     enum (-32602), but ignores unknown record fields, so older servers
 //     accept newer clients' records.
+//   - otime is time.Time. time.Time's JSON parser is laxer than the otime
+//     rule (openrpc.DateTimePattern), so the runtime checks the raw JSON
+//     of params and results whose type holds a time.Time against the rule
+//     (by reflection on the Go type, before encoding/json parses it): the
+//     server answers -32602 naming the param or field ("items[2].at"),
+//     the client fails the call naming method and field. What either
+//     sends is checked after encoding too: a time.Time outside years
+//     0000-9999 fails to encode in encoding/json already, one with an
+//     offset of 24 hours or more is refused (-32603 from the server, an
+//     error before sending from the client); an offset with seconds is
+//     written in whole minutes, as time.RFC3339Nano does.
 package golang
 
 import (
@@ -300,6 +311,12 @@ func (g *gen) file() ([]byte, error) {
 	g.w("// openRPCDocument is the OpenRPC document of ", g.svc.Name, ".")
 	g.b.WriteString("const openRPCDocument = ")
 	writeGoString(&g.b, doc)
+	g.b.WriteByte('\n')
+	g.w()
+	g.w("// otimePattern is the otime rule, the pattern of otime values in the OpenRPC")
+	g.w("// document (see ValidTime).")
+	g.b.WriteString("const otimePattern = ")
+	writeGoString(&g.b, openrpc.DateTimePattern)
 	g.b.WriteByte('\n')
 	return g.b.Bytes(), nil
 }

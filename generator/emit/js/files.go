@@ -9,6 +9,7 @@ import (
 
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 )
 
 // js renders client.js.
@@ -72,6 +73,8 @@ func (g *gen) js() string {
 		fmt.Fprintf(&b, "  [%d, %s],\n", e.Code, g.errClass[e.Name])
 	})
 	g.shapes(&b)
+	b.WriteString("\n/** The otime rule: the pattern of otime values in the OpenRPC document. */\n")
+	b.WriteString("const OTIME =\n  /" + openrpc.DateTimePattern + "/;\n")
 	b.WriteString(jsTransports)
 	if hasPositional(g.svc) {
 		b.WriteString(jsPositional)
@@ -169,12 +172,14 @@ func hasPositional(svc *model.Service) bool {
 	return false
 }
 
-// shape is t as the runtime's check reads it: a scalar (str, bool, int,
-// uint, num, any), a decl's name, [T] for a list, {T} for a map.
+// shape is t as the runtime's check reads it: a scalar (str, time, bool,
+// int, uint, num, any), a decl's name, [T] for a list, {T} for a map.
 func (g *gen) shape(t *model.TypeRef) string {
 	switch t.Kind {
-	case model.KindStr, model.KindOtime, model.KindBytes:
+	case model.KindStr, model.KindBytes:
 		return "str"
+	case model.KindOtime:
+		return "time"
 	case model.KindBool:
 		return "bool"
 	case model.KindI32, model.KindI64:

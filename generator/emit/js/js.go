@@ -15,8 +15,10 @@
 //     Nothing is converted, so a value round-trips exactly. They are
 //     checked against the schema first (SHAPES, one table, and one
 //     check function): a reply that breaks it is a ProtocolError naming
-//     the field. Unknown fields and enum values pass (forward
-//     compatibility).
+//     the field; an otime must follow the otime rule, the regular
+//     expression openrpc.DateTimePattern, which client.js embeds as is
+//     (OTIME). Unknown fields and enum values pass (forward
+//     compatibility). Params are sent as given, unchecked.
 //   - Errors: all derive from ClientError. RpcError {code, message,
 //     data}; one subclass per declared application error
 //     (NotFoundError), and their codes in ErrorCode; RpcTimeoutError when

@@ -398,6 +398,16 @@ function check(value, shape, path) {
         throw fail("a string");
       }
       return;
+    case "time":
+      if (typeof value !== "string") {
+        throw fail("an RFC 3339 date-time (a string)");
+      }
+      if (!OTIME.test(value)) {
+        throw new ProtocolError(
+          ` + "`" + `${path}: ${JSON.stringify(value)} is not an RFC 3339 date-time (otime)` + "`" + `,
+        );
+      }
+      return;
     case "bool":
       if (typeof value !== "boolean") {
         throw fail("a boolean");

@@ -27,7 +27,13 @@
 //     (the transports' sockets set their timeout to the time left before
 //     each read and send); replies are read up to max_response_bytes.
 //   - Replies are validated while decoding (dec): a value that breaks the
-//     schema raises ProtocolError with the method and the field path.
+//     schema raises ProtocolError with the method and the field path. An
+//     otime must follow the otime rule (openrpc.DateTimePattern, which
+//     client.py embeds as _OTIME_RE); one of year 0000, which the rule
+//     allows, has no datetime and raises ProtocolError too. Sent otimes
+//     are aware datetimes (anything else raises TypeError, a naive one
+//     ValueError), written by isoformat, which follows the rule; one with
+//     an offset of seconds (old zoneinfo dates) is sent as UTC.
 //     Unknown keys are ignored; an unknown enum value becomes a
 //     pseudo-member of the enum (its _missing_), so fields keep their enum
 //     type instead of Union[Enum, str], which mypy --strict users would have
@@ -46,6 +52,7 @@ import (
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/model"
 	"github.com/lhumina-code/rules_oschema/generator/names"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 )
 
 // FileName is the default name of the Python artifact.
@@ -310,7 +317,7 @@ func (g *gen) file() {
 	g.emit(assignAtom("", "DEFAULT_SOCKET_PATH", pyStr(g.opts.DefaultSocketPath(g.s))))
 	g.p(`"""The Unix socket the client dials when given no transport ("~" is expanded)."""`)
 	g.nl()
-	g.b.WriteString(helpers)
+	g.b.WriteString(strings.Replace(helpers, "@OTIME_PATTERN@", openrpc.DateTimePattern, 1))
 	if hasEnum {
 		g.b.WriteString(enumHelpers)
 	}

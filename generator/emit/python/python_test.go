@@ -156,13 +156,18 @@ import client as c
 p = c._parse_time
 utc = datetime.timezone.utc
 assert p("2024-01-02T03:04:05Z") == datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=utc)
-assert p("2024-01-02t03:04:05.5z").microsecond == 500000
+assert p("2024-01-02T03:04:05.5Z").microsecond == 500000
 assert p("2024-01-02T03:04:05.123456789Z").microsecond == 123456
 t = p("2024-01-02T05:04:05-02:30")
 assert t.utcoffset() == -datetime.timedelta(hours=2, minutes=30), t
 assert c._format_time(t) == "2024-01-02T05:04:05-02:30"
 assert c._format_time(p("2024-01-02T03:04:05.250Z")) == "2024-01-02T03:04:05.250000Z"
-for bad in ["2024-01-02", "2024-01-02T03:04:05", "yesterday"]:
+odd = datetime.timezone(datetime.timedelta(minutes=19, seconds=32))
+assert c._format_time(datetime.datetime(1900, 1, 1, 0, 19, 32, tzinfo=odd)) == "1900-01-01T00:00:00Z"
+for bad in ["2024-01-02", "2024-01-02T03:04:05", "yesterday", "2024-01-02t03:04:05.5z",
+            "2024-01-02 03:04:05Z", "2024-01-02T03:04:05.1234567890Z", "2023-02-29T00:00:00Z",
+            "2024-01-01T00:00:60Z", "2024-01-01T00:00:00+24:00", "0000-01-01T00:00:00Z",
+            "\u0662\u0660\u0662\u0664-01-01T00:00:00Z", "2024-01-01T00:00:00Z\n"]:
     try:
         p(bad)
         raise SystemExit("parsed " + bad)
@@ -173,6 +178,11 @@ try:
     raise SystemExit("formatted a naive datetime")
 except ValueError as e:
     assert "timezone" in str(e)
+try:
+    c._format_time("2024-01-01T00:00:00Z")
+    raise SystemExit("formatted a string")
+except TypeError:
+    pass
 try:
     c._b64decode("not base64!")
     raise SystemExit("decoded bad base64")

@@ -25,6 +25,14 @@
 //   - A record that holds a record which reaches it again without a list
 //     or map in between gets that field boxed (`Option<Box<Step>>`).
 //   - Records derive Eq too when no field holds a float.
+//   - otime stays a String (no date crate), but every field, param and
+//     result holding one (de)serializes through the runtime module
+//     oschema_time, a hand-written check of the otime rule
+//     (openrpc.DateTimePattern): decoding a value that breaks it fails,
+//     so the server answers -32602, and encoding one fails, so it never
+//     sends one (-32603). Like a result with bytes inside, a result with
+//     otimes inside gets a newtype <Method>Output to carry the module;
+//     handler methods still return the plain type.
 //   - The HTTP server is thread-per-connection with keep-alive; request
 //     bodies come with Content-Length or chunked (anything else is 400,
 //     413 or 501, never a hang), and connections idle for IDLE_TIMEOUT
@@ -50,6 +58,9 @@ const (
 
 //go:embed runtime/base64.rs
 var base64Runtime string
+
+//go:embed runtime/otime.rs
+var otimeRuntime string
 
 //go:embed runtime/error.rs
 var errorRuntime string

@@ -26,13 +26,15 @@ func (g *gen) types() string {
 	b.WriteString("//!\n")
 	b.WriteString("//! The schema's records and enums, and the `<Method>Input` (params, by\n")
 	b.WriteString("//! name) and `<Method>Output` (result) of every method, for serde_json.\n")
-	b.WriteString("//! `otime` values are RFC 3339 strings; `bytes` are standard base64.\n")
+	b.WriteString("//! `otime` values are RFC 3339 strings, checked against the otime rule\n")
+	b.WriteString("//! (`oschema_time`) both ways; `bytes` are standard base64.\n")
 	b.WriteString("#![allow(dead_code)]\n")
 
-	usesMap, usesBytes := false, false
+	usesMap, usesBytes, usesTime := false, false, false
 	for _, t := range g.allFieldTypes() {
 		usesMap = usesMap || hasKind(t, model.KindMap)
 		usesBytes = usesBytes || hasKind(t, model.KindBytes)
+		usesTime = usesTime || hasKind(t, model.KindOtime)
 	}
 	if len(g.s.Decls) > 0 || len(g.svc.Methods) > 0 {
 		b.WriteString("\nuse serde::{Deserialize, Serialize};\n")
@@ -56,6 +58,10 @@ func (g *gen) types() string {
 	if usesBytes {
 		b.WriteString("\n")
 		b.WriteString(base64Runtime)
+	}
+	if usesTime {
+		b.WriteString("\n")
+		b.WriteString(otimeRuntime)
 	}
 	return b.String()
 }
@@ -209,8 +215,8 @@ func (g *gen) writeField(b *strings.Builder, owner *model.Decl, f *model.Field) 
 	if owner != nil && needsBox(owner, f.Type) {
 		typ = "Box<" + typ + ">"
 	}
-	if hasKind(f.Type, model.KindBytes) {
-		b.WriteString("    #[serde(with = \"oschema_base64\")]\n")
+	if m := serdeModule(f.Type); m != "" {
+		b.WriteString("    #[serde(with = \"" + m + "\")]\n")
 	}
 	if f.Optional {
 		b.WriteString("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n")
@@ -235,11 +241,24 @@ func (g *gen) typesEq(types ...*model.TypeRef) bool {
 	return ok
 }
 
+// serdeModule is the runtime module that (de)serializes values of t:
+// oschema_base64 for bytes inside, oschema_time for otimes inside (a type
+// has one leaf kind), "" for the rest.
+func serdeModule(t *model.TypeRef) string {
+	switch {
+	case hasKind(t, model.KindBytes):
+		return "oschema_base64"
+	case hasKind(t, model.KindOtime):
+		return "oschema_time"
+	}
+	return ""
+}
+
 // resultNewtype reports whether a method's Output is a newtype rather
-// than an alias: a result with bytes inside needs the base64 module,
-// which only a field can name.
+// than an alias: a result with bytes or otimes inside needs a serde
+// module, which only a field can name.
 func resultNewtype(m *model.Method) bool {
-	return m.Result != nil && hasKind(m.Result, model.KindBytes)
+	return m.Result != nil && serdeModule(m.Result) != ""
 }
 
 func (g *gen) writeMethodTypes(b *strings.Builder, m *model.Method) {
@@ -275,7 +294,7 @@ func (g *gen) writeMethodTypes(b *strings.Builder, m *model.Method) {
 	case resultNewtype(m):
 		b.WriteString(g.derives(g.typesEq(m.Result)))
 		b.WriteString("#[serde(transparent)]\n")
-		fmt.Fprintf(b, "pub struct %s(#[serde(with = \"oschema_base64\")] pub %s);\n", outputName(m), g.rustType(m.Result))
+		fmt.Fprintf(b, "pub struct %s(#[serde(with = \"%s\")] pub %s);\n", outputName(m), serdeModule(m.Result), g.rustType(m.Result))
 	default:
 		fmt.Fprintf(b, "pub type %s = %s;\n", outputName(m), g.rustType(m.Result))
 	}

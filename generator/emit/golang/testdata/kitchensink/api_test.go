@@ -635,3 +635,76 @@ func TestRPCErrorHelpers(t *testing.T) {
 		t.Fatal("Phase.Valid")
 	}
 }
+
+// badClock serves the kitchen_sink with task_get answering a Task whose
+// otime the otime rule refuses.
+type badClock struct {
+	*Impl
+	at time.Time
+}
+
+func (b badClock) TaskGet(ctx context.Context, in TaskGetInput) (Task, error) {
+	task := fullTask(in.Sid)
+	task.CreatedAt = b.at
+	return task, nil
+}
+
+// TestOtimeRule: params and replies with an otime the otime rule refuses
+// fail (-32602 naming the field on the server, an error naming method
+// and field in the client, before time.Time's laxer parser sees them),
+// and neither side sends one.
+func TestOtimeRule(t *testing.T) {
+	forEach(t, func(t *testing.T, f *fixture) {
+		task := asJSON(t, fullTask("t1"))
+		for _, bad := range []string{"2026-11-23t16:46:31Z", "2026-11-23T16:46:31.1234567890Z", "2026-11-23T16:46:31+24:00", "2026-11-23T16:46:60Z"} {
+			for _, tc := range []struct{ body, path string }{
+				{`{"jsonrpc":"2.0","method":"task_new","params":{"task":` + strings.Replace(task, `"2026-11-23T16:46:31.123456789Z"`, `"`+bad+`"`, 1) + `},"id":1}`, "task.created_at"},
+				{`{"jsonrpc":"2.0","method":"task_new","params":{"task":` + strings.Replace(task, `"2030-01-02T03:04:05Z"`, `"`+bad+`"`, 1) + `},"id":1}`, "task.deadline"},
+			} {
+				if !strings.Contains(tc.body, bad) {
+					t.Fatalf("no otime replaced in %s", tc.body)
+				}
+				_, body := f.post(t, "/rpc", tc.body)
+				want := `{"jsonrpc":"2.0","error":{"code":-32602,"message":"invalid params: ` + tc.path + `: \"` + bad + `\" is not an RFC 3339 date-time (otime)"},"id":1}`
+				if body != want {
+					t.Errorf("%s:\n got %s\nwant %s", bad, body, want)
+				}
+			}
+		}
+		if !ValidTime("2024-02-29T12:00:00.123456789+05:30") || ValidTime("2023-02-29T12:00:00Z") {
+			t.Error("ValidTime does not follow the otime rule")
+		}
+	})
+	ctx := context.Background()
+	for _, at := range []time.Time{
+		time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("", 24*3600)),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		f := httpFixture(t)
+		task := fullTask("t1")
+		task.CreatedAt = at
+		if _, err := f.client.TaskNew(ctx, TaskNewInput{Task: task}); err == nil || !strings.Contains(err.Error(), "task_new: encoding params") {
+			t.Errorf("%v: the client sent it (%v)", at, err)
+		}
+		srv := httptest.NewServer(quietHandler(badClock{NewImpl(), at}))
+		_, err := NewClient(NewHTTPTransport(srv.URL+"/rpc")).TaskGet(ctx, TaskGetInput{Sid: "t1"})
+		srv.Close()
+		if e := wantCode(t, err, CodeInternalError); !strings.Contains(e.Message, "encoding result") {
+			t.Errorf("%v: server error %v", at, e)
+		}
+	}
+	// A reply the rule refuses: the client names method and field.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ ID json.RawMessage }
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		task := strings.Replace(asJSON(t, fullTask("t1")), `"2030-01-02T03:04:05Z"`, `"2030-01-02T03:04:05+24:00"`, 1)
+		_, _ = io.WriteString(w, `{"jsonrpc":"2.0","id":`+string(req.ID)+`,"result":[`+task+`]}`)
+	}))
+	defer srv.Close()
+	_, err := NewClient(NewHTTPTransport(srv.URL + "/rpc")).TaskListFull(ctx)
+	want := `task_list_full: decoding result: result[0].deadline: "2030-01-02T03:04:05+24:00" is not an RFC 3339 date-time (otime)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}

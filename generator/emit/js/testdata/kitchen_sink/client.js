@@ -350,7 +350,7 @@ const SHAPES = {
     ratio: "num",
     score: "num",
     done: "bool",
-    created_at: "str",
+    created_at: "time",
     payload: "str",
     extra: "any",
     tags: "[str]",
@@ -359,7 +359,7 @@ const SHAPES = {
     matrix: "{[int]}",
     owner: "Actor",
     parent: "?str",
-    deadline: "?str",
+    deadline: "?time",
     from: "?str",
     type: "?str",
   },
@@ -373,6 +373,10 @@ const SHAPES = {
     email: "?str",
   },
 };
+
+/** The otime rule: the pattern of otime values in the OpenRPC document. */
+const OTIME =
+  /^(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 const HEADERS = {
   "Content-Type": "application/json",
@@ -610,6 +614,16 @@ function check(value, shape, path) {
     case "str":
       if (typeof value !== "string") {
         throw fail("a string");
+      }
+      return;
+    case "time":
+      if (typeof value !== "string") {
+        throw fail("an RFC 3339 date-time (a string)");
+      }
+      if (!OTIME.test(value)) {
+        throw new ProtocolError(
+          `${path}: ${JSON.stringify(value)} is not an RFC 3339 date-time (otime)`,
+        );
       }
       return;
     case "bool":

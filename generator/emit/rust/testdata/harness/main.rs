@@ -278,6 +278,47 @@ mod tests {
     }
 
     #[test]
+    fn otimes_follow_the_rule_both_ways() {
+        let valid = [
+            "2024-01-01T00:00:00Z",
+            "2024-02-29T12:00:00.123456789+05:30",
+            "1999-12-31T23:59:59-23:59",
+            "2000-02-29T00:00:00.5-00:00",
+            "0000-02-29T00:00:00Z",
+        ];
+        let invalid = [
+            "2024-01-01t00:00:00z",
+            "2024-01-01T00:00:00z",
+            "2024-01-01T00:00:60Z",
+            "2024-01-01T00:00:00.1234567890Z",
+            "2024-01-01T00:00:00.Z",
+            "2023-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2024-04-31T00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "2024-01-01T24:00:00Z",
+            "2024-01-01T00:00:00+24:00",
+            "2024-01-01T00:00:00+05:60",
+            "2024-01-01T00:00:00+0530",
+            "2024-01-01T00:00:00",
+            "2024-01-01 00:00:00Z",
+            "2024-01-01T00:00:00Z\n",
+            "",
+        ];
+        let cases = valid.iter().map(|text| (text, true));
+        for (text, ok) in cases.chain(invalid.iter().map(|text| (text, false))) {
+            let mut wire = serde_json::to_value(full_task()).unwrap();
+            wire["created_at"] = json!(text);
+            wire["deadline"] = json!(text);
+            let decoded = serde_json::from_value::<Task>(wire);
+            assert_eq!(decoded.is_ok(), ok, "{:?}: {:?}", text, decoded);
+            let mut task = full_task();
+            task.deadline = Some(text.to_string());
+            assert_eq!(serde_json::to_value(&task).is_ok(), ok, "{:?}", text);
+        }
+    }
+
+    #[test]
     fn absent_optionals_are_omitted_and_null_is_accepted() {
         let mut task = full_task();
         task.parent = None;

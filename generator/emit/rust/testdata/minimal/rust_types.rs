@@ -5,7 +5,8 @@
 //!
 //! The schema's records and enums, and the `<Method>Input` (params, by
 //! name) and `<Method>Output` (result) of every method, for serde_json.
-//! `otime` values are RFC 3339 strings; `bytes` are standard base64.
+//! `otime` values are RFC 3339 strings, checked against the otime rule
+//! (`oschema_time`) both ways; `bytes` are standard base64.
 #![allow(dead_code)]
 
 use serde::{Deserialize, Serialize};
