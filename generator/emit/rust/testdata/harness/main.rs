@@ -4,42 +4,72 @@
 //! and on a free TCP port of 127.0.0.1, and prints "ready <tcp address>"
 //! once both listen. `cargo test` runs the JSON round-trip
 //! tests below, on kitchen_sink, on the hand-built edge schema and on
-//! wire_names (dotted method names, quoted camelCase names).
+//! wire_names (dotted method names, quoted camelCase names). Each
+//! rust_client.rs is compiled through include!, as from OUT_DIR.
 #![deny(warnings)]
 
 mod kitchen_sink {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("kitchen_sink/rust_client.rs");
+    }
 }
 
 mod edge {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("edge/rust_client.rs");
+    }
 }
 
 mod minimal {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("minimal/rust_client.rs");
+    }
 }
 
 mod wire_names {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("wire_names/rust_client.rs");
+    }
 }
 
 mod reserved_names {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("reserved_names/rust_client.rs");
+    }
 }
 
 mod no_methods {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        #[allow(unused_imports)] // the client of a service without methods uses no type
+        use super::rust_types::*;
+        include!("no_methods/rust_client.rs");
+    }
 }
 
 mod secrets {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("secrets/rust_client.rs");
+    }
 }
 
 use kitchen_sink::rust_server::{
