@@ -423,3 +423,38 @@ func TestClientEndpoints(t *testing.T) {
 		assert.Contains(t, r.Error.Message, c.want, c.endpoint)
 	}
 }
+
+// TestClientNames: the client's own names win over the schema's, and a
+// decl cannot take the name of an item the client defines.
+func TestClientNames(t *testing.T) {
+	s, svc := edgeSchema()
+	svc.Methods[0].Name = "discover"
+	files, err := GenerateClient(s, svc, emit.Options{})
+	require.NoError(t, err)
+	src := string(files[0].Content)
+	for _, want := range []string{
+		"    pub fn discover(&self) -> Result<serde_json::Value, ClientError> {\n",
+		"    /// Calls `discover`.\n    pub fn discover_(&self",
+		`(&self.core, "discover", &params)`,
+	} {
+		assert.True(t, strings.Contains(src, want), "rust_client.rs lacks %q", want)
+	}
+	var code []string // the lines outside the header's // comments
+	for _, line := range strings.Split(src, "\n") {
+		if !strings.HasPrefix(line, "//") {
+			code = append(code, line)
+		}
+	}
+	assert.NotContains(t, strings.Join(code, "\n"), "#!", "no inner attributes: the file is compiled with include!")
+	assert.NotContains(t, strings.Join(code, "\n"), "super::", "no paths to other modules")
+
+	for _, name := range []string{"EdgeServiceClient", "EdgeServiceError", "ClientError", "ErrorObject"} {
+		s, svc := edgeSchema()
+		s.Decls[1].Name = name
+		_, err := GenerateClient(s, svc, emit.Options{})
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), "which the client of service EdgeService defines", name)
+		_, err = GenerateTypes(s, svc, emit.Options{})
+		assert.NoError(t, err, "only the client reserves %s", name)
+	}
+}
