@@ -5,15 +5,15 @@
 // POST on a Unix socket or to an http:// URL, with std and serde_json only.
 //
 // The client names the types of rust_types.rs unqualified, so compile it
-// where they are in scope. Next to `mod rust_types;`:
+// where they are in scope, e.g. next to `mod rust_types;`:
 //
 //     pub mod rust_client {
 //         use super::rust_types::*;
-//         include!(concat!(env!("OUT_DIR"), "/rust_client.rs"));
+//         include!("rust_client.rs"); // or concat!(env!("OUT_DIR"), "/rust_client.rs")
 //     }
 //
-// (or include! it in the types' module). The file has no inner attributes
-// and refers to no other module, so include! works from anywhere. Then:
+// The file has no inner attributes and names no other module, so include!
+// works wherever the types are in scope. Then:
 //
 //     let client = NamesClient::unix(NamesClient::DEFAULT_SOCKET_PATH)
 //         .with_timeout(std::time::Duration::from_secs(5));
