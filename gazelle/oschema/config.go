@@ -35,7 +35,7 @@ const (
 // knownArtifacts are the artifact names oschema_clients accepts. It mirrors
 // generator/artifacts (checked by TestKnownArtifactsMatchRegistry) instead
 // of importing it, so the Gazelle binary does not link every emitter.
-var knownArtifacts = []string{"all", "go", "js", "openrpc", "python", "rust_server", "rust_types"}
+var knownArtifacts = []string{"all", "go", "js", "openrpc", "python", "rust_client", "rust_server", "rust_types"}
 
 // Config is the oschema configuration of one directory. Directives in a
 // BUILD file apply to its directory and every directory below it.

@@ -29,14 +29,15 @@ type Artifact struct {
 var All = []Artifact{
 	{"rust_types", []string{"rust_types.rs"}, "Rust structs and enums with serde", rust.GenerateTypes},
 	{"rust_server", []string{"rust_server.rs"}, "Rust handler trait and JSON-RPC 2.0 dispatcher", rust.GenerateServer},
+	{"rust_client", []string{"rust_client.rs"}, "Rust blocking client (std and serde_json), for include! next to rust_types.rs", rust.GenerateClient},
 	{"openrpc", []string{"openrpc.json"}, "OpenRPC 1.2 document", openrpc.Generate},
 	{"js", []string{"client.js", "client.d.ts"}, "JavaScript ES module client with TypeScript declarations", js.Generate},
 	{"python", []string{"client.py"}, "Python 3.9+ client, standard library only", python.Generate},
 	{"go", []string{"api.go"}, "Go types, client and server", golang.Generate},
 }
 
-// Default are the five artifacts of the ecosystem; Go is opt-in.
-var Default = []string{"rust_types", "rust_server", "openrpc", "js", "python"}
+// Default are the six artifacts of the ecosystem; Go is opt-in.
+var Default = []string{"rust_types", "rust_server", "rust_client", "openrpc", "js", "python"}
 
 // Lookup returns the artifact called name.
 func Lookup(name string) (Artifact, bool) {

@@ -1,5 +1,5 @@
 // Package matrix proves the generated artifacts against each other with
-// the real toolchains: every generated client (Python, JavaScript, Go)
+// the real toolchains: every generated client (Python, JavaScript, Go, Rust)
 // against every generated server (Rust, Go) over both transports, JSON
 // round trips of one value through every language, clients of services
 // known only from an OpenRPC document, and the hero_logic example.
@@ -23,7 +23,7 @@ import (
 
 // The kitchen_sink builds, once per test binary.
 var ks struct {
-	python, js, goBin, rust memo
+	python, js, goBin, rust, rustClient memo
 }
 
 // ksClient returns a directory with the files gen generates for
@@ -92,6 +92,24 @@ func ksRust(t testing.TB) string {
 	})
 }
 
+// ksRustClient returns the driver of generator/emit/rust (testdata/driver)
+// built with the generated rust_types.rs and rust_client.rs.
+func ksRustClient(t testing.TB) string {
+	return ks.rustClient.get(t, func(t testing.TB) string {
+		s := clienttest.KitchenSink(t)
+		svc := s.Service("TaskService")
+		files := map[string][]byte{"src/main.rs": emitterTestdata(t, "rust", "driver", "main.rs")}
+		for _, gen := range []emit.Generator{rust.GenerateTypes, rust.GenerateClient} {
+			out, err := gen(s, svc, emit.Options{})
+			require.NoError(t, err)
+			for _, f := range out {
+				files["src/kitchen_sink/"+f.Name] = f.Content
+			}
+		}
+		return cargoBuild(t, scratchDir(t, "ks-rust-client"), "oschema_matrix_client", files)
+	})
+}
+
 // client runs one generated client's driver through clienttest.Script
 // against endpoint and returns the transcript.
 type client struct {
@@ -111,6 +129,9 @@ func kitchenSinkClients() []client {
 		}},
 		{"go", func(t *testing.T, endpoint string) string {
 			return run(t, "", filepath.Join(ksGo(t), "driver"), endpoint, clienttest.Task1, clienttest.Task2)
+		}},
+		{"rust", func(t *testing.T, endpoint string) string {
+			return run(t, "", ksRustClient(t), "script", endpoint, clienttest.Task1, clienttest.Task2)
 		}},
 	}
 }

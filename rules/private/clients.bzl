@@ -11,12 +11,13 @@ ARTIFACTS = {
     "js": ["client.js", "client.d.ts"],
     "openrpc": ["openrpc.json"],
     "python": ["client.py"],
+    "rust_client": ["rust_client.rs"],
     "rust_server": ["rust_server.rs"],
     "rust_types": ["rust_types.rs"],
 }
 
-# The five artifacts of the ecosystem; Go is opt-in.
-DEFAULT_ARTIFACTS = ["rust_types", "rust_server", "openrpc", "js", "python"]
+# The six artifacts of the ecosystem; Go is opt-in.
+DEFAULT_ARTIFACTS = ["rust_types", "rust_server", "rust_client", "openrpc", "js", "python"]
 
 # What "all" stands for, in the CLI's order.
 ALL_ARTIFACTS = DEFAULT_ARTIFACTS + ["go"]
@@ -59,8 +60,9 @@ def check_out_names(out_names):
         if name not in known_names:
             fail("out_names: %r is not a generated file name; names are %s" % (name, sorted(known_names)))
 
-# The crate root oschema_generate writes next to rust_types.rs and
-# rust_server.rs (output groups rust_crate_root and rust_crate).
+# The crate root oschema_generate writes next to rust_types.rs,
+# rust_server.rs and rust_client.rs (output groups rust_crate_root and
+# rust_crate).
 RUST_CRATE_ROOT = "lib.rs"
 
 def rust_crate_root(label, files):
@@ -68,10 +70,12 @@ def rust_crate_root(label, files):
 
     rust_server.rs refers to the types as `super::rust_types`, so the modules
     keep their artifact names; a file renamed by out_names gets #[path].
+    rust_client.rs names the types unqualified: its module glob-imports
+    them and includes the file.
 
     Args:
       label: the oschema_generate target, for the header.
-      files: {artifact ("rust_types", "rust_server"): its file's basename}.
+      files: {artifact ("rust_types", "rust_server", "rust_client"): its file's basename}.
 
     Returns:
       The file's content.
@@ -87,6 +91,13 @@ def rust_crate_root(label, files):
         if files[artifact] != artifact + ".rs":
             lines.append("#[path = \"%s\"]" % files[artifact])
         lines.append("pub mod %s;" % artifact)
+    if "rust_client" in files:
+        lines.append("pub mod rust_client {")
+        if "rust_types" in files:
+            lines.append("    #[allow(unused_imports)] // a service without methods uses no type")
+            lines.append("    use super::rust_types::*;")
+        lines.append("    include!(\"%s\");" % files["rust_client"])
+        lines.append("}")
     return "\n".join(lines) + "\n"
 
 def _basename(f):
@@ -138,7 +149,7 @@ def _oschema_generate_impl(ctx):
     # output groups (not DefaultInfo), so write-back and drift tests never
     # see it.
     crate_root = None
-    rust = [a for a in ["rust_types", "rust_server"] if a in groups]
+    rust = [a for a in ["rust_types", "rust_server", "rust_client"] if a in groups]
     if rust:
         if RUST_CRATE_ROOT in [f.basename for f in outputs]:
             fail("out_names: %s is the crate root rules_oschema writes next to the Rust files; rename the other file" % RUST_CRATE_ROOT)
@@ -176,11 +187,11 @@ oschema_generate = rule(
     doc = """Generates a service's artifacts from a schema, one declared file each.
 
 Output groups are named after the artifacts (`rust_types`, `rust_server`,
-`openrpc`, `js`, `python`, `go`), so
+`rust_client`, `openrpc`, `js`, `python`, `go`), so
 `bazel build //svc:clients --output_groups=python` builds only the Python
 client. With a Rust artifact there are two more: `rust_crate_root`, a
-`lib.rs` declaring `pub mod rust_types; pub mod rust_server;` (those
-generated), and `rust_crate`, that lib.rs and the Rust files, for a
+`lib.rs` declaring `pub mod rust_types; pub mod rust_server;` and a
+`pub mod rust_client` that includes rust_client.rs (those generated), and `rust_crate`, that lib.rs and the Rust files, for a
 `rust_library` (not in the default outputs, so never written back). Files land in `bazel-bin/<package>/<name>/`. Provides
 `OschemaGeneratedInfo` (the files per artifact, the schema and the service).""",
     attrs = {

@@ -12,7 +12,7 @@ def _default_outputs_test_impl(ctx):
     target = analysistest.target_under_test(env)
     asserts.equals(
         env,
-        ["client.d.ts", "client.js", "client.py", "openrpc.json", "rust_server.rs", "rust_types.rs"],
+        ["client.d.ts", "client.js", "client.py", "openrpc.json", "rust_client.rs", "rust_server.rs", "rust_types.rs"],
         _basenames(target[DefaultInfo].files.to_list()),
     )
 
@@ -33,7 +33,7 @@ def _default_outputs_test_impl(ctx):
     asserts.equals(env, "rules/tests/fixture/app/00_app.oschema", argv[srcs_at + 1])
     outs = {f.basename: f.path for f in target[DefaultInfo].files.to_list()}
     asserts.true(env, "openrpc.json=" + outs["openrpc.json"] in argv, str(argv))
-    asserts.equals(env, "rust_types,rust_server,openrpc,js,python", argv[argv.index("-artifacts") + 1])
+    asserts.equals(env, "rust_types,rust_server,rust_client,openrpc,js,python", argv[argv.index("-artifacts") + 1])
     return analysistest.end(env)
 
 default_outputs_test = analysistest.make(_default_outputs_test_impl)
@@ -57,12 +57,12 @@ def _all_artifacts_test_impl(ctx):
     target = analysistest.target_under_test(env)
     asserts.equals(
         env,
-        ["api.go", "client.d.ts", "client.js", "client.py", "openrpc.json", "rust_server.rs", "rust_types.rs"],
+        ["api.go", "client.d.ts", "client.js", "client.py", "openrpc.json", "rust_client.rs", "rust_server.rs", "rust_types.rs"],
         _basenames(target[DefaultInfo].files.to_list()),
     )
     asserts.equals(env, ["api.go"], _basenames(target[OutputGroupInfo].go.to_list()))
     argv = [a for a in analysistest.target_actions(env) if a.mnemonic == "OschemaGenerate"][0].argv
-    asserts.true(env, "rust_types,rust_server,openrpc,js,python,go" in argv, str(argv))
+    asserts.true(env, "rust_types,rust_server,rust_client,openrpc,js,python,go" in argv, str(argv))
     return analysistest.end(env)
 
 all_artifacts_test = analysistest.make(_all_artifacts_test_impl)
@@ -249,12 +249,13 @@ def analysis_test_suite(name):
     generated_info_test(
         name = "generated_info_all_test",
         target_under_test = ":gen_all",
-        artifacts = ["go", "js", "openrpc", "python", "rust_server", "rust_types"],
+        artifacts = ["go", "js", "openrpc", "python", "rust_client", "rust_server", "rust_types"],
         files = {
             "go": "api.go",
             "js": "client.js,client.d.ts",
             "openrpc": "openrpc.json",
             "python": "client.py",
+            "rust_client": "rust_client.rs",
             "rust_server": "rust_server.rs",
             "rust_types": "rust_types.rs",
         },
@@ -313,9 +314,14 @@ def analysis_test_suite(name):
             "// rust_library(srcs = <output group rust_crate>, crate_root = <output group rust_crate_root>)",
             "pub mod rust_types;",
             "pub mod rust_server;",
+            "pub mod rust_client {",
+            "    #[allow(unused_imports)] // a service without methods uses no type",
+            "    use super::rust_types::*;",
+            "    include!(\"rust_client.rs\");",
+            "}",
             "",
         ]),
-        crate = ["lib.rs", "rust_server.rs", "rust_types.rs"],
+        crate = ["lib.rs", "rust_client.rs", "rust_server.rs", "rust_types.rs"],
     )
     oschema_generate(
         name = "gen_rust_renamed",

@@ -15,9 +15,9 @@ import (
 // artifacts (output group rust_crate_root) is a working crate root:
 // testdata/crate_root/lib.rs, which //rules/tests:crate_root_test checks
 // is byte for byte what Bazel writes for :gen_default, builds with cargo as
-// the library of a crate, next to the rust_types.rs and rust_server.rs the
-// CLI generates from that target's schema, and a binary uses both modules
-// through it. rules_rust cannot be fetched offline, so this stands in for
+// the library of a crate, next to the rust_types.rs, rust_server.rs and
+// rust_client.rs the CLI generates from that target's schema, and a binary
+// uses the modules through it. rules_rust cannot be fetched offline, so this stands in for
 // the rust_library of the README's recipe.
 func TestCrateRootBuilds(t *testing.T) {
 	testtool.SkipUnderBazel(t, "cargo")
@@ -25,7 +25,7 @@ func TestCrateRootBuilds(t *testing.T) {
 	gen := t.TempDir()
 	goTool := testtool.Look(t, "go", "/usr/local/go/bin/go")
 	cmd := exec.Command(goTool, "run", "./generator/cmd/oschema", "generate",
-		"-artifacts", "rust_types,rust_server", "-out", gen, "rules/tests/fixture/app")
+		"-artifacts", "rust_types,rust_server,rust_client", "-out", gen, "rules/tests/fixture/app")
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
@@ -39,8 +39,11 @@ func TestCrateRootBuilds(t *testing.T) {
 		"src/lib.rs":         read(filepath.Join(root, "rules/tests/testdata/crate_root/lib.rs")),
 		"src/rust_types.rs":  read(filepath.Join(gen, "rust_types.rs")),
 		"src/rust_server.rs": read(filepath.Join(gen, "rust_server.rs")),
-		// The crate's binary reaches both modules through the library.
+		"src/rust_client.rs": read(filepath.Join(gen, "rust_client.rs")),
+		// The crate's binary reaches the modules through the library.
 		"src/main.rs": []byte(`#[allow(unused_imports)]
+use oschema_crate_root::rust_client::*;
+#[allow(unused_imports)]
 use oschema_crate_root::rust_server::*;
 #[allow(unused_imports)]
 use oschema_crate_root::rust_types::*;

@@ -1,8 +1,10 @@
 // Package rust emits the Rust artifacts of a service: rust_types.rs (serde
 // types of every decl plus the <Method>Input / <Method>Output of every
-// method) and rust_server.rs (a handler trait, RpcError, a JSON-RPC 2.0
-// dispatcher and a std-only HTTP/1.1 server). Both depend on nothing but
-// serde (with the derive feature) and serde_json.
+// method), rust_server.rs (a handler trait, RpcError, a JSON-RPC 2.0
+// dispatcher and a std-only HTTP/1.1 server) and rust_client.rs (a
+// blocking client: a typed method per RPC, ClientError, an enum of the
+// application errors, std-only HTTP/1.1 over a Unix socket or TCP). They
+// depend on nothing but serde (with the derive feature) and serde_json.
 //
 // The two files are modules side by side: a crate writes
 //
@@ -10,8 +12,14 @@
 //	mod rust_server;
 //
 // in the same parent module, and rust_server.rs reaches the types with
-// `use super::rust_types::*;`. The types module also works alone (a client
-// crate needs only rust_types.rs).
+// `use super::rust_types::*;`. The types module also works alone.
+// rust_client.rs names the types unqualified and has no inner attributes,
+// so it is compiled with include! in a module that has them in scope:
+//
+//	pub mod rust_client {
+//		use super::rust_types::*;
+//		include!("rust_client.rs"); // or concat!(env!("OUT_DIR"), ...)
+//	}
 //
 // Decisions:
 //   - Output: `pub type <Method>Output = <result type>;` (`()` for a method

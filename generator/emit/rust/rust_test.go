@@ -40,18 +40,18 @@ func cases() []schemaCase {
 	}
 }
 
-// generate returns both files of the schema, keyed by file name.
+// generate returns the three files of the schema, keyed by file name.
 func generate(t *testing.T, s *model.Schema, svc *model.Service) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, gen := range []emit.Generator{GenerateTypes, GenerateServer} {
+	for _, gen := range []emit.Generator{GenerateTypes, GenerateServer, GenerateClient} {
 		files, err := gen(s, svc, emit.Options{})
 		require.NoError(t, err)
 		for _, f := range files {
 			out[f.Name] = f.Content
 		}
 	}
-	require.Len(t, out, 2)
+	require.Len(t, out, 3)
 	return out
 }
 
@@ -200,7 +200,7 @@ func TestBadModels(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s, svc := edgeSchema()
 			tc.mutate(s, svc)
-			for _, gen := range []emit.Generator{GenerateTypes, GenerateServer} {
+			for _, gen := range []emit.Generator{GenerateTypes, GenerateServer, GenerateClient} {
 				_, err := gen(s, svc, emit.Options{})
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.want)

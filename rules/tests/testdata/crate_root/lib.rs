@@ -3,3 +3,8 @@
 // rust_library(srcs = <output group rust_crate>, crate_root = <output group rust_crate_root>)
 pub mod rust_types;
 pub mod rust_server;
+pub mod rust_client {
+    #[allow(unused_imports)] // a service without methods uses no type
+    use super::rust_types::*;
+    include!("rust_client.rs");
+}

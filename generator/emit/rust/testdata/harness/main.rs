@@ -4,42 +4,72 @@
 //! and on a free TCP port of 127.0.0.1, and prints "ready <tcp address>"
 //! once both listen. `cargo test` runs the JSON round-trip
 //! tests below, on kitchen_sink, on the hand-built edge schema and on
-//! wire_names (dotted method names, quoted camelCase names).
+//! wire_names (dotted method names, quoted camelCase names). Each
+//! rust_client.rs is compiled through include!, as from OUT_DIR.
 #![deny(warnings)]
 
 mod kitchen_sink {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("kitchen_sink/rust_client.rs");
+    }
 }
 
 mod edge {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("edge/rust_client.rs");
+    }
 }
 
 mod minimal {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("minimal/rust_client.rs");
+    }
 }
 
 mod wire_names {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("wire_names/rust_client.rs");
+    }
 }
 
 mod reserved_names {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("reserved_names/rust_client.rs");
+    }
 }
 
 mod no_methods {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        #[allow(unused_imports)] // the client of a service without methods uses no type
+        use super::rust_types::*;
+        include!("no_methods/rust_client.rs");
+    }
 }
 
 mod secrets {
     pub mod rust_server;
     pub mod rust_types;
+    pub mod rust_client {
+        use super::rust_types::*;
+        include!("secrets/rust_client.rs");
+    }
 }
 
 use kitchen_sink::rust_server::{
@@ -690,6 +720,102 @@ mod tests {
                     "restartCount": 2, "x-trace": "t", "HTTPProxy": "p"})
             );
             assert_eq!(serde_json::from_value::<ServiceStatus>(wire).unwrap(), s);
+        }
+    }
+
+    /// The client offline: its configuration, its errors, what it hides.
+    mod client {
+        use crate::kitchen_sink::rust_client::{ClientError, TaskServiceClient, TaskServiceError};
+        use std::time::Duration;
+
+        fn send_sync<T: Send + Sync>() {}
+
+        #[test]
+        fn is_send_and_sync() {
+            send_sync::<TaskServiceClient>();
+            send_sync::<ClientError>();
+        }
+
+        #[test]
+        fn configuration() {
+            let c = TaskServiceClient::unix("/tmp/x.sock");
+            assert_eq!(c.timeout(), TaskServiceClient::DEFAULT_TIMEOUT);
+            assert_eq!(c.max_response_bytes(), 64 << 20);
+            let d = c
+                .with_timeout(Duration::from_millis(5))
+                .with_max_response_bytes(10);
+            assert_eq!(d.timeout(), Duration::from_millis(5));
+            assert_eq!(d.max_response_bytes(), 10);
+            assert_eq!(c.timeout(), TaskServiceClient::DEFAULT_TIMEOUT, "copies");
+            for url in [
+                "http://127.0.0.1:8080/rpc",
+                "http://[::1]:8080",
+                "http://localhost",
+                "http://h:1/a/b?c=d",
+                "unix:/tmp/x.sock",
+                "unix:///tmp/x.sock",
+            ] {
+                TaskServiceClient::connect(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+            }
+            for url in [
+                "https://h/rpc",
+                "http://",
+                "http://h:0",
+                "http://h:x",
+                "h:80",
+                "http://a b/",
+            ] {
+                let err = TaskServiceClient::connect(url).expect_err(url);
+                assert!(
+                    matches!(err, ClientError::InvalidEndpoint { .. }),
+                    "{url}: {err}"
+                );
+                assert_eq!(err.method(), "");
+            }
+        }
+
+        /// A bearer token or header value never shows in Debug.
+        #[test]
+        fn debug_hides_header_values() {
+            let c = TaskServiceClient::unix("/tmp/x.sock")
+                .with_bearer_token("s3cret")
+                .with_header("X-Api-Key", "k3y");
+            let shown = format!("{c:?}");
+            assert!(
+                !shown.contains("s3cret") && !shown.contains("k3y"),
+                "{shown}"
+            );
+            assert!(
+                shown.contains("Authorization") && shown.contains("X-Api-Key"),
+                "{shown}"
+            );
+        }
+
+        #[test]
+        fn application_errors() {
+            assert_eq!(
+                TaskServiceError::from_code(1004),
+                Some(TaskServiceError::NotFound)
+            );
+            assert_eq!(TaskServiceError::from_code(-32601), None);
+            assert_eq!(TaskServiceError::BadPhase.code(), 1005);
+            assert_eq!(TaskServiceError::BadPhase.to_string(), "BadPhase");
+        }
+
+        /// Nothing listens: an Io error naming the method, with the cause
+        /// as its source; a zero timeout fails before connecting.
+        #[test]
+        fn transport_errors() {
+            let c = TaskServiceClient::unix("/nonexistent/oschema/rpc.sock");
+            let err = c.task_list().expect_err("no server");
+            assert!(matches!(err, ClientError::Io { .. }), "{err}");
+            assert_eq!(err.method(), "task_list");
+            let source = std::error::Error::source(&err).expect("a source");
+            assert!(source.downcast_ref::<std::io::Error>().is_some());
+            assert_eq!(err.app_error(), None);
+            let c = TaskServiceClient::http("http://127.0.0.1:9/rpc").unwrap();
+            let err = c.with_timeout(Duration::ZERO).reset().expect_err("no time");
+            assert!(err.is_timeout(), "{err}");
         }
     }
 }
