@@ -386,6 +386,10 @@ func (c *clientGen) writeMethod(b *strings.Builder, m *model.Method) {
 		b.WriteString("        };\n")
 	}
 
+	if m.Positional {
+		c.writePositional(b, m)
+	}
+
 	callee := "oschema_client::Core::call"
 	switch {
 	case m.Result == nil:
@@ -427,6 +431,67 @@ func (c *clientGen) writeMethod(b *strings.Builder, m *model.Method) {
 	}
 	b.WriteString("    }\n")
 }
+
+// writePositional turns the params of a @positional method into the
+// array it sends: the wire names in order (a local const, laid out as
+// rustfmt lays out an array of string literals) and the runtime's
+// by_position.
+func (c *clientGen) writePositional(b *strings.Builder, m *model.Method) {
+	required := 0
+	items := make([]string, len(m.Params))
+	for i, p := range m.Params {
+		if !p.Optional {
+			required = i + 1
+		}
+		items[i] = rustString(p.Name)
+	}
+	head := "        const NAMES: &[&str] = &["
+	if flat := head + strings.Join(items, ", ") + "];"; len(flat) <= maxWidth {
+		b.WriteString(flat + "\n")
+	} else {
+		b.WriteString(head + "\n")
+		short := true
+		for _, it := range items {
+			short = short && len(it) <= shortArrayElementWidth
+		}
+		if short {
+			// rustfmt's mixed layout: as many per line as fit.
+			line := "           "
+			for _, it := range items {
+				if len(line)+1+len(it)+1 > maxWidth {
+					b.WriteString(line + "\n")
+					line = "           "
+				}
+				line += " " + it + ","
+			}
+			b.WriteString(line[:len(line)-1] + ",\n")
+		} else {
+			for _, it := range items {
+				b.WriteString("            " + it + ",\n")
+			}
+		}
+		b.WriteString("        ];\n")
+	}
+	args := rustString(m.Name) + ", &params, NAMES, " + fmt.Sprint(required)
+	call := "oschema_client::by_position(" + args + ")?;"
+	switch {
+	case len(args) <= fnCallWidth && len("        let params = "+call) <= maxWidth:
+		b.WriteString("        let params = " + call + "\n")
+	case len(args) <= fnCallWidth && len("            "+call) <= maxWidth:
+		b.WriteString("        let params =\n            " + call + "\n")
+	default:
+		b.WriteString("        let params = oschema_client::by_position(\n")
+		for _, a := range []string{rustString(m.Name), "&params", "NAMES", fmt.Sprint(required)} {
+			b.WriteString("            " + a + ",\n")
+		}
+		b.WriteString("        )?;\n")
+	}
+}
+
+// shortArrayElementWidth is rustfmt's short_array_element_width_threshold:
+// an array whose elements are all this short is laid out mixed, several
+// per line.
+const shortArrayElementWidth = 10
 
 // structLitWidth is rustfmt's default struct_lit_width: a struct literal
 // whose fields are longer goes one field per line.

@@ -116,6 +116,9 @@ fn script(endpoint: &str, t1: Task, t2: Task) {
     step("echo_full", c.echo(t1, Some("hi".to_string()), counts));
     step("echo_minimal", c.echo(t2, None, BTreeMap::new()));
     step("sum", c.sum(vec![1.5, 2.25, -0.75]));
+    step("scale_all", c.scale(vec![1.0, 2.0], Some(2.0), Some(0.5)));
+    step("scale_offset", c.scale(vec![1.0, 2.0], None, Some(1.0)));
+    step("scale_plain", c.scale(vec![1.0, 2.0], None, None));
     let boom = c.task_get("boom");
     assert!(matches!(&boom, Err(e) if e.code() == Some(-32000) && e.app_error().is_none()));
     step("get_boom", boom);
