@@ -538,8 +538,8 @@ const SHAPES = {
     current_version_sid: "str",
     versions: "[str]",
     tags: "[str]",
-    created_at: "str",
-    updated_at: "str",
+    created_at: "time",
+    updated_at: "time",
   },
   LogicVersion: {
     sid: "str",
@@ -548,7 +548,7 @@ const SHAPES = {
     inputs: "[FlowField]",
     outputs: "[FlowField]",
     python_source: "str",
-    created_at: "str",
+    created_at: "time",
   },
   Mapping: {
     target: "str",
@@ -568,14 +568,14 @@ const SHAPES = {
     nodes: "[Node]",
     inputs: "[FlowField]",
     tags: "[str]",
-    created_at: "str",
-    updated_at: "str",
+    created_at: "time",
+    updated_at: "time",
   },
   WorkflowVersion: {
     workflow_sid: "str",
     version: "uint",
     nodes: "[Node]",
-    created_at: "str",
+    created_at: "time",
   },
   NodeRun: {
     node_id: "str",
@@ -583,8 +583,8 @@ const SHAPES = {
     input_data: "str",
     output_data: "?str",
     error: "?str",
-    started_at: "?str",
-    finished_at: "?str",
+    started_at: "?time",
+    finished_at: "?time",
   },
   Play: {
     sid: "str",
@@ -592,10 +592,14 @@ const SHAPES = {
     phase: "PlayPhase",
     input_data: "str",
     node_runs: "{NodeRun}",
-    created_at: "str",
-    finished_at: "?str",
+    created_at: "time",
+    finished_at: "?time",
   },
 };
+
+/** The otime rule: the pattern of otime values in the OpenRPC document. */
+const OTIME =
+  /^(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 const HEADERS = {
   "Content-Type": "application/json",
@@ -835,6 +839,16 @@ function check(value, shape, path) {
         throw fail("a string");
       }
       return;
+    case "time":
+      if (typeof value !== "string") {
+        throw fail("an RFC 3339 date-time (a string)");
+      }
+      if (!OTIME.test(value)) {
+        throw new ProtocolError(
+          `${path}: ${JSON.stringify(value)} is not an RFC 3339 date-time (otime)`,
+        );
+      }
+      return;
     case "bool":
       if (typeof value !== "boolean") {
         throw fail("a boolean");
@@ -953,7 +967,7 @@ export class LogicServiceClient {
       jsonrpc: "2.0",
       id,
       method,
-      params: withoutNulls({ ...params }),
+      params: Array.isArray(params) ? params : withoutNulls({ ...params }),
     });
     let reply;
     try {

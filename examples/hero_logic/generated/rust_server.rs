@@ -279,11 +279,11 @@ impl<H: LogicServiceHandler + ?Sized> Dispatch for H {
                 encode_result(self.logic_delete(input)?)
             }
             "logic_list" => {
-                let _: LogicListInput = decode_params(params)?;
+                let _: LogicListInput = decode_positional(params)?;
                 encode_result(self.logic_list()?)
             }
             "logic_list_full" => {
-                let _: LogicListFullInput = decode_params(params)?;
+                let _: LogicListFullInput = decode_positional(params)?;
                 encode_result(self.logic_list_full()?)
             }
             "logic_exists" => {
@@ -311,11 +311,11 @@ impl<H: LogicServiceHandler + ?Sized> Dispatch for H {
                 encode_result(self.logic_version_delete(input)?)
             }
             "logic_version_list" => {
-                let _: LogicVersionListInput = decode_params(params)?;
+                let _: LogicVersionListInput = decode_positional(params)?;
                 encode_result(self.logic_version_list()?)
             }
             "logic_version_list_full" => {
-                let _: LogicVersionListFullInput = decode_params(params)?;
+                let _: LogicVersionListFullInput = decode_positional(params)?;
                 encode_result(self.logic_version_list_full()?)
             }
             "logic_version_exists" => {
@@ -343,11 +343,11 @@ impl<H: LogicServiceHandler + ?Sized> Dispatch for H {
                 encode_result(self.workflow_delete(input)?)
             }
             "workflow_list" => {
-                let _: WorkflowListInput = decode_params(params)?;
+                let _: WorkflowListInput = decode_positional(params)?;
                 encode_result(self.workflow_list()?)
             }
             "workflow_list_full" => {
-                let _: WorkflowListFullInput = decode_params(params)?;
+                let _: WorkflowListFullInput = decode_positional(params)?;
                 encode_result(self.workflow_list_full()?)
             }
             "workflow_exists" => {
@@ -375,11 +375,11 @@ impl<H: LogicServiceHandler + ?Sized> Dispatch for H {
                 encode_result(self.play_delete(input)?)
             }
             "play_list" => {
-                let _: PlayListInput = decode_params(params)?;
+                let _: PlayListInput = decode_positional(params)?;
                 encode_result(self.play_list()?)
             }
             "play_list_full" => {
-                let _: PlayListFullInput = decode_params(params)?;
+                let _: PlayListFullInput = decode_positional(params)?;
                 encode_result(self.play_list_full()?)
             }
             "play_exists" => {
@@ -1999,6 +1999,22 @@ fn decode_params<T: serde::de::DeserializeOwned>(
         }
     };
     serde_json::from_value(params).map_err(RpcError::invalid_params)
+}
+
+/// Decodes the params of a `@positional` method, or of a method without
+/// params: an array holds them in declared order (the input struct's
+/// field order; optional ones may be left out at the end, and null is
+/// a null param), and the by-name object is accepted too.
+fn decode_positional<T: serde::de::DeserializeOwned>(
+    params: Option<serde_json::Value>,
+) -> Result<T, RpcError> {
+    match params {
+        Some(serde_json::Value::Array(values)) => {
+            let params = serde_json::Value::Array(values);
+            serde_json::from_value(params).map_err(RpcError::invalid_params)
+        }
+        params => decode_params(params),
+    }
 }
 
 /// Encodes a handler's result as the JSON-RPC result.

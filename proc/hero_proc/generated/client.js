@@ -822,10 +822,10 @@ const SHAPES = {
     signal: "?str",
     error: "?str",
     ready: "bool",
-    created_at: "str",
-    started_at: "?str",
-    finished_at: "?str",
-    next_attempt_at: "?str",
+    created_at: "time",
+    started_at: "?time",
+    finished_at: "?time",
+    next_attempt_at: "?time",
   },
   Run: {
     id: "str",
@@ -835,8 +835,8 @@ const SHAPES = {
     phase: "RunPhase",
     jobs: "[Job]",
     error: "?str",
-    created_at: "str",
-    finished_at: "?str",
+    created_at: "time",
+    finished_at: "?time",
   },
   RunStatus: {
     id: "str",
@@ -854,7 +854,7 @@ const SHAPES = {
     state: "ServiceState",
     run_id: "?str",
     reason: "?str",
-    next_attempt_at: "?str",
+    next_attempt_at: "?time",
     restarts: "uint",
     jobs: "[Job]",
   },
@@ -866,7 +866,7 @@ const SHAPES = {
     src: "str",
     stream: "LogStream",
     seq: "int",
-    time: "str",
+    time: "time",
     level: "LogLevel",
     content: "str",
     continued: "bool",
@@ -879,19 +879,19 @@ const SHAPES = {
   SecretInfo: {
     context: "str",
     key: "str",
-    updated_at: "str",
+    updated_at: "time",
   },
   Secret: {
     context: "str",
     key: "str",
     value: "str",
-    updated_at: "str",
+    updated_at: "time",
   },
   VersionInfo: {
     version: "str",
     api_version: "str",
     pid: "int",
-    started_at: "str",
+    started_at: "time",
     socket: "str",
     data_dir: "str",
   },
@@ -904,6 +904,10 @@ const SHAPES = {
     running_jobs: "uint",
   },
 };
+
+/** The otime rule: the pattern of otime values in the OpenRPC document. */
+const OTIME =
+  /^(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 const HEADERS = {
   "Content-Type": "application/json",
@@ -1143,6 +1147,16 @@ function check(value, shape, path) {
         throw fail("a string");
       }
       return;
+    case "time":
+      if (typeof value !== "string") {
+        throw fail("an RFC 3339 date-time (a string)");
+      }
+      if (!OTIME.test(value)) {
+        throw new ProtocolError(
+          `${path}: ${JSON.stringify(value)} is not an RFC 3339 date-time (otime)`,
+        );
+      }
+      return;
     case "bool":
       if (typeof value !== "boolean") {
         throw fail("a boolean");
@@ -1264,7 +1278,7 @@ export class HeroProcClient {
       jsonrpc: "2.0",
       id,
       method,
-      params: withoutNulls({ ...params }),
+      params: Array.isArray(params) ? params : withoutNulls({ ...params }),
     });
     let reply;
     try {

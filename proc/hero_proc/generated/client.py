@@ -39,6 +39,7 @@ from typing import (
     Tuple,
     Type,
     TypeVar,
+    Union,
     cast,
 )
 
@@ -103,16 +104,24 @@ RequestHook = Callable[[str, Dict[str, str]], None]
 """Called with the method name and the request headers before each call; may
 change the headers (e.g. add a fresh bearer token)."""
 
+_OTIME_RE = re.compile(
+    r"^(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$",
+    re.ASCII,
+)
+"""The otime rule, the pattern of otime values in the OpenRPC document: RFC 3339
+with an upper-case "T" and "Z", seconds 00-59, one to nine fraction digits, a
+real calendar date and an offset of at most 23:59."""
+
 _TIME_RE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))"
 )
 
 
 def _parse_time(value: str) -> datetime.datetime:
-    """Parse an RFC 3339 date-time (any fraction digits, "Z" or offset)."""
+    """Parse an otime (see _OTIME_RE); fraction digits past 6 are cut off."""
     m = _TIME_RE.fullmatch(value)
-    if m is None:
-        raise ValueError(f"not an RFC 3339 date-time: {value!r}")
+    if m is None or _OTIME_RE.fullmatch(value) is None:
+        raise ValueError(f"not an RFC 3339 date-time (otime): {value!r}")
     year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
     micro = int((m.group(7) or "0")[:6].ljust(6, "0"))
     if m.group(8):
@@ -120,15 +129,23 @@ def _parse_time(value: str) -> datetime.datetime:
     else:
         offset = datetime.timedelta(hours=int(m.group(10)), minutes=int(m.group(11)))
         tz = datetime.timezone(-offset if m.group(9) == "-" else offset)
+    if year == 0:
+        raise ValueError(f"an otime of year 0 has no Python datetime: {value!r}")
     return datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
 
 
 def _format_time(value: datetime.datetime) -> str:
-    """Format an aware datetime as RFC 3339 ("Z" for UTC)."""
-    if value.tzinfo is None or value.utcoffset() is None:
+    """Format an aware datetime as an otime ("Z" for UTC). An offset that is
+    not whole minutes, which RFC 3339 cannot write, is sent as UTC."""
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(f"otime values are datetime.datetime, got {value!r}")
+    offset = value.utcoffset()
+    if offset is None:
         raise ValueError(
             f"otime values need a timezone, got the naive datetime {value!r}"
         )
+    if offset % datetime.timedelta(minutes=1):
+        value = value.astimezone(datetime.timezone.utc)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -1724,7 +1741,7 @@ class HeroProcClient:
     def _call(
         self,
         method: str,
-        params: Dict[str, Any],
+        params: Union[Dict[str, Any], List[Any]],
         decode: Callable[[Any, str], _T],
         timeout: Optional[float],
     ) -> _T:

@@ -1136,6 +1136,34 @@ mod oschema_client {
         Ok(object.remove("result").unwrap_or(serde_json::Value::Null))
     }
 
+    /// The params of a `@positional` method: the values of `names` in
+    /// `params` (its input struct, by name) in declared order, up to the
+    /// last one present (at least the first `required`), with null for an
+    /// optional one left out before it.
+    pub fn by_position<P: serde::Serialize>(
+        method: &str,
+        params: &P,
+        names: &[&str],
+        required: usize,
+    ) -> Result<serde_json::Value, ClientError> {
+        let encode = |source| ClientError::Encode {
+            method: method.to_string(),
+            source,
+        };
+        let mut object = match serde_json::to_value(params).map_err(encode)? {
+            serde_json::Value::Object(object) => object,
+            _ => serde_json::Map::new(),
+        };
+        let mut values: Vec<serde_json::Value> = names
+            .iter()
+            .map(|name| object.remove(*name).unwrap_or(serde_json::Value::Null))
+            .collect();
+        while values.len() > required && values.last() == Some(&serde_json::Value::Null) {
+            values.pop();
+        }
+        Ok(serde_json::Value::Array(values))
+    }
+
     /// Decodes a result, naming where it does not fit the schema.
     fn decode<R: serde::de::DeserializeOwned>(
         method: &str,

@@ -293,7 +293,7 @@ impl<H: HeroProcHandler + ?Sized> Dispatch for H {
                 encode_result(self.service_get(input)?)
             }
             "service.list" => {
-                let _: ServiceListInput = decode_params(params)?;
+                let _: ServiceListInput = decode_positional(params)?;
                 encode_result(self.service_list()?)
             }
             "service.delete" => {
@@ -385,11 +385,11 @@ impl<H: HeroProcHandler + ?Sized> Dispatch for H {
                 encode_result(self.secret_delete(input)?)
             }
             "system.version" => {
-                let _: SystemVersionInput = decode_params(params)?;
+                let _: SystemVersionInput = decode_positional(params)?;
                 encode_result(self.system_version()?)
             }
             "system.health" => {
-                let _: SystemHealthInput = decode_params(params)?;
+                let _: SystemHealthInput = decode_positional(params)?;
                 encode_result(self.system_health()?)
             }
             "system.shutdown" => {
@@ -2491,6 +2491,22 @@ fn decode_params<T: serde::de::DeserializeOwned>(
         }
     };
     serde_json::from_value(params).map_err(RpcError::invalid_params)
+}
+
+/// Decodes the params of a `@positional` method, or of a method without
+/// params: an array holds them in declared order (the input struct's
+/// field order; optional ones may be left out at the end, and null is
+/// a null param), and the by-name object is accepted too.
+fn decode_positional<T: serde::de::DeserializeOwned>(
+    params: Option<serde_json::Value>,
+) -> Result<T, RpcError> {
+    match params {
+        Some(serde_json::Value::Array(values)) => {
+            let params = serde_json::Value::Array(values);
+            serde_json::from_value(params).map_err(RpcError::invalid_params)
+        }
+        params => decode_params(params),
+    }
 }
 
 /// Encodes a handler's result as the JSON-RPC result.
