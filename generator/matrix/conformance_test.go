@@ -33,6 +33,8 @@ import (
 var conformanceSchemas = []string{
 	"examples/hero_logic",
 	"proc/hero_proc",
+	// Dotted and camelCase wire names, and @positional methods.
+	"generator/testdata/schemas/wire_names",
 }
 
 // TestOpenRPCConformance runs @open-rpc/test-coverage (tools/js) against
