@@ -46,13 +46,6 @@ func GenerateClient(s *model.Schema, svc *model.Service, opts emit.Options) ([]e
 			return nil, fmt.Errorf("rust: decl %s becomes the Rust type %s, which the client of service %s defines; rename it", d.Name, n, svc.Name)
 		}
 	}
-	for _, m := range svc.Methods {
-		for _, p := range m.Params {
-			if fieldName(p.Name) == "self_" {
-				return nil, fmt.Errorf("rust: method %s: a param named %q cannot be a Rust argument; rename it", m.Name, p.Name)
-			}
-		}
-	}
 	seen := map[string]string{}
 	for _, e := range svc.Errors {
 		v := errorVariant(e)
