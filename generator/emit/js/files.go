@@ -204,7 +204,8 @@ func (g *gen) shape(t *model.TypeRef) string {
 func (g *gen) shapes(b *strings.Builder) {
 	b.WriteString("\n/**\n")
 	b.WriteString(" * The shape of each declared type, checked on every reply: a record's\n")
-	b.WriteString(" * fields (a leading \"?\" marks an optional one), an enum's values.\n")
+	b.WriteString(" * fields (a leading \"?\" marks an optional one, then \"!\" a secret one),\n")
+	b.WriteString(" * an enum's values.\n")
 	b.WriteString(" * @type {Record<string, Record<string, string> | string[]>}\n */\n")
 	listBlock(b, "const SHAPES = {", "};", len(g.s.Decls), func(i int) {
 		d := g.s.Decls[i]
@@ -233,6 +234,9 @@ func (g *gen) shapes(b *strings.Builder) {
 				key = "[" + jsStr(f.Name) + "]" // a plain __proto__ key would set the prototype
 			}
 			sh := g.shape(f.Type)
+			if f.Secret {
+				sh = "!" + sh
+			}
 			if f.Optional {
 				sh = "?" + sh
 			}
