@@ -438,33 +438,7 @@ func (c *clientGen) writePositional(b *strings.Builder, m *model.Method) {
 		}
 		items[i] = rustString(p.Name)
 	}
-	head := "        const NAMES: &[&str] = &["
-	if flat := head + strings.Join(items, ", ") + "];"; len(flat) <= maxWidth {
-		b.WriteString(flat + "\n")
-	} else {
-		b.WriteString(head + "\n")
-		short := true
-		for _, it := range items {
-			short = short && len(it) <= shortArrayElementWidth
-		}
-		if short {
-			// rustfmt's mixed layout: as many per line as fit.
-			line := "           "
-			for _, it := range items {
-				if len(line)+1+len(it)+1 > maxWidth {
-					b.WriteString(line + "\n")
-					line = "           "
-				}
-				line += " " + it + ","
-			}
-			b.WriteString(line[:len(line)-1] + ",\n")
-		} else {
-			for _, it := range items {
-				b.WriteString("            " + it + ",\n")
-			}
-		}
-		b.WriteString("        ];\n")
-	}
+	rustArray(b, "        ", "const NAMES: &[&str] = &[", items, "];")
 	args := rustString(m.Name) + ", &params, NAMES, " + fmt.Sprint(required)
 	call := "oschema_client::by_position(" + args + ")?;"
 	switch {
@@ -479,6 +453,43 @@ func (c *clientGen) writePositional(b *strings.Builder, m *model.Method) {
 		}
 		b.WriteString("        )?;\n")
 	}
+}
+
+// rustArray writes `head items tail` (head ends with "[", tail starts
+// with "]") as rustfmt lays out an array of string literals: on one line
+// when it fits, else several per line when every item is short, else one
+// per line.
+func rustArray(b *strings.Builder, indent, head string, items []string, tail string) {
+	if flat := indent + head + strings.Join(items, ", ") + tail; len(flat) <= maxWidth {
+		b.WriteString(flat + "\n")
+		return
+	}
+	b.WriteString(indent + head + "\n")
+	inner := indent + "    "
+	short := true
+	for _, it := range items {
+		short = short && len(it) <= shortArrayElementWidth
+	}
+	if short {
+		// rustfmt's mixed layout: as many per line as fit.
+		line := ""
+		for _, it := range items {
+			if line != "" && len(inner)+len(line)+1+len(it)+1 > maxWidth {
+				b.WriteString(inner + line + "\n")
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += it + ","
+		}
+		b.WriteString(inner + line + "\n")
+	} else {
+		for _, it := range items {
+			b.WriteString(inner + it + ",\n")
+		}
+	}
+	b.WriteString(indent + tail + "\n")
 }
 
 // shortArrayElementWidth is rustfmt's short_array_element_width_threshold:

@@ -45,20 +45,16 @@ func (g *gen) server(doc, socket string) string {
 	b.WriteString("//! come from the sibling module: declare `mod rust_types;` and\n")
 	b.WriteString("//! `mod rust_server;` side by side.\n")
 	b.WriteString("#![allow(dead_code)]\n\n")
-	// Every method uses its <Method>Input type; a service without methods
-	// uses none of the types (an unused import fails #![deny(warnings)]).
-	if len(g.svc.Methods) > 0 {
-		b.WriteString("use super::rust_types::*;\n")
-	}
+	// The methods' <Method>Input types, and oschema_strict, which every
+	// server's decoding of params uses.
+	b.WriteString("use super::rust_types::*;\n")
 	for _, m := range g.svc.Methods {
 		if m.Result != nil && hasKind(m.Result, model.KindMap) {
 			b.WriteString("use std::collections::BTreeMap;\n")
 			break
 		}
 	}
-	if len(g.svc.Methods) > 0 {
-		b.WriteString("\n")
-	}
+	b.WriteString("\n")
 
 	g.writeTrait(&b)
 	b.WriteString("\n")

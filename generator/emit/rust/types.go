@@ -63,6 +63,8 @@ func (g *gen) types() string {
 		b.WriteString("\n")
 		b.WriteString(otimeRuntime)
 	}
+	b.WriteString("\n")
+	b.WriteString(strictRuntime)
 	return b.String()
 }
 
@@ -85,11 +87,21 @@ func (g *gen) allFieldTypes() []*model.TypeRef {
 	return out
 }
 
+// writeEnum writes an enum with a variant per value and one for a value
+// this version does not know, which decoding keeps (a newer server's
+// value reaches an older client) unless oschema_strict refuses it (the
+// server decoding params); serde by hand, as the wire form is the string.
 func (g *gen) writeEnum(b *strings.Builder, d *model.Decl) {
 	name := g.typeNames[d]
+	unknown := unknownVariant(d)
 	writeDoc(b, "", d.Doc)
-	b.WriteString("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\n")
-	if variantRepeatsEnum(name, d) {
+	if d.Doc != "" {
+		b.WriteString("///\n")
+	}
+	fmt.Fprintf(b, "/// A value this version of the schema does not know is `%s` in\n", unknown)
+	b.WriteString("/// replies (a newer server may send one); servers refuse it in params.\n")
+	b.WriteString("#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n")
+	if variantRepeatsEnum(name, d) || strings.HasPrefix(unknown, strings.TrimRight(name, "_")) || strings.HasSuffix(unknown, strings.TrimRight(name, "_")) {
 		// The variants are the wire values: a value "Kind" of enum Kind is
 		// not a naming mistake to fix here.
 		b.WriteString("#[allow(clippy::enum_variant_names)]\n")
@@ -97,25 +109,100 @@ func (g *gen) writeEnum(b *strings.Builder, d *model.Decl) {
 	fmt.Fprintf(b, "pub enum %s {\n", name)
 	for _, v := range d.Values {
 		writeDoc(b, "    ", v.Doc)
-		fmt.Fprintf(b, "    #[serde(rename = %s)]\n", rustString(v.Value))
 		fmt.Fprintf(b, "    %s,\n", variantName(v.Value))
 	}
+	b.WriteString("    /// A value this version of the schema does not know.\n")
+	fmt.Fprintf(b, "    %s(String),\n", unknown)
 	b.WriteString("}\n\n")
+
 	fmt.Fprintf(b, "impl %s {\n", name)
+	b.WriteString("    /// Every value this version of the schema knows, in schema order.\n")
+	values := make([]string, len(d.Values))
+	for i, v := range d.Values {
+		values[i] = rustString(v.Value)
+	}
+	rustArray(b, "    ", "pub const VALUES: &'static [&'static str] = &[", values, "];")
+	b.WriteString("\n")
 	b.WriteString("    /// The value on the wire.\n")
-	b.WriteString("    pub fn as_str(&self) -> &'static str {\n")
-	if len(d.Values) == 0 {
-		b.WriteString("        match *self {}\n")
-	} else {
-		b.WriteString("        match self {\n")
+	b.WriteString("    pub fn as_str(&self) -> &str {\n")
+	b.WriteString("        match self {\n")
+	for _, v := range d.Values {
+		fmt.Fprintf(b, "            %s::%s => %s,\n", name, variantName(v.Value), rustString(v.Value))
+	}
+	fmt.Fprintf(b, "            %s::%s(value) => value,\n", name, unknown)
+	b.WriteString("        }\n")
+	b.WriteString("    }\n")
+	b.WriteString("}\n\n")
+
+	fmt.Fprintf(b, "impl Serialize for %s {\n", name)
+	b.WriteString("    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n")
+	b.WriteString("        serializer.serialize_str(self.as_str())\n")
+	b.WriteString("    }\n")
+	b.WriteString("}\n\n")
+
+	fmt.Fprintf(b, "impl<'de> Deserialize<'de> for %s {\n", name)
+	b.WriteString("    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n")
+	b.WriteString("        let value = String::deserialize(deserializer)?;\n")
+	if len(d.Values) > 0 {
+		b.WriteString("        match value.as_str() {\n")
 		for _, v := range d.Values {
-			fmt.Fprintf(b, "            %s::%s => %s,\n", name, variantName(v.Value), rustString(v.Value))
+			fmt.Fprintf(b, "            %s => return Ok(%s::%s),\n", rustString(v.Value), name, variantName(v.Value))
 		}
+		b.WriteString("            _ => {}\n")
 		b.WriteString("        }\n")
 	}
+	b.WriteString("        if oschema_strict::refusing() {\n")
+	b.WriteString("            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));\n")
+	b.WriteString("        }\n")
+	fmt.Fprintf(b, "        Ok(%s::%s(value))\n", name, unknown)
 	b.WriteString("    }\n")
 	b.WriteString("}\n")
 }
+
+// unknownVariant is the name of an enum's variant for values this version
+// does not know: Unknown, unless a value takes that name.
+func unknownVariant(d *model.Decl) string {
+	n := "Unknown"
+	for taken := true; taken; {
+		taken = false
+		for _, v := range d.Values {
+			if variantName(v.Value) == n {
+				n += "_"
+				taken = true
+			}
+		}
+	}
+	return n
+}
+
+// strictRuntime is the switch between keeping and refusing enum values
+// this version does not know, written into every rust_types.rs (the
+// server's decoding of params always uses it).
+const strictRuntime = `/// How enum values this version of the schema does not know are decoded:
+/// kept (as the enum's unknown variant) by default, as clients need, and
+/// refused inside [` + "`oschema_strict::refuse_unknown`" + `], as servers decode params.
+#[allow(dead_code)]
+pub mod oschema_strict {
+    use std::cell::Cell;
+
+    thread_local! {
+        static REFUSING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Runs ` + "`f`" + ` with unknown enum values refused (a decoding error).
+    pub fn refuse_unknown<R>(f: impl FnOnce() -> R) -> R {
+        let before = REFUSING.with(|refusing| refusing.replace(true));
+        let result = f();
+        REFUSING.with(|refusing| refusing.set(before));
+        result
+    }
+
+    /// Whether unknown enum values are refused on this thread now.
+    pub fn refusing() -> bool {
+        REFUSING.with(|refusing| refusing.get())
+    }
+}
+`
 
 func (g *gen) derives(eq bool) string {
 	if eq {

@@ -12,25 +12,52 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Color {
     /// A warm color.
-    #[serde(rename = "light-red")]
     LightRed,
-    #[serde(rename = "2d")]
     V2d,
-    #[serde(rename = "self")]
     Self_,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 impl Color {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["light-red", "2d", "self"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Color::LightRed => "light-red",
             Color::V2d => "2d",
             Color::Self_ => "self",
+            Color::Unknown(value) => value,
         }
+    }
+}
+
+impl Serialize for Color {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Color {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "light-red" => return Ok(Color::LightRed),
+            "2d" => return Ok(Color::V2d),
+            "self" => return Ok(Color::Self_),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(Color::Unknown(value))
     }
 }
 
@@ -457,5 +484,30 @@ mod oschema_time {
         deserializer: D,
     ) -> Result<T, D::Error> {
         T::deserialize_otime(deserializer)
+    }
+}
+
+/// How enum values this version of the schema does not know are decoded:
+/// kept (as the enum's unknown variant) by default, as clients need, and
+/// refused inside [`oschema_strict::refuse_unknown`], as servers decode params.
+#[allow(dead_code)]
+pub mod oschema_strict {
+    use std::cell::Cell;
+
+    thread_local! {
+        static REFUSING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Runs `f` with unknown enum values refused (a decoding error).
+    pub fn refuse_unknown<R>(f: impl FnOnce() -> R) -> R {
+        let before = REFUSING.with(|refusing| refusing.replace(true));
+        let result = f();
+        REFUSING.with(|refusing| refusing.set(before));
+        result
+    }
+
+    /// Whether unknown enum values are refused on this thread now.
+    pub fn refusing() -> bool {
+        REFUSING.with(|refusing| refusing.get())
     }
 }

@@ -165,7 +165,7 @@ impl TaskServiceHandler for Tasks {
         if input.dry_run != Some(true) {
             task.phase = Phase::Running;
         }
-        Ok(task.phase)
+        Ok(task.phase.clone())
     }
 
     fn echo(&self, input: EchoInput) -> Result<Task, RpcError> {
@@ -396,7 +396,24 @@ mod tests {
             json!("failed")
         );
         assert_eq!(Phase::Pending.as_str(), "pending");
-        assert!(serde_json::from_value::<Phase>(json!("Pending")).is_err());
+        // A value this version does not know (a newer server's) is kept,
+        // and sent back as it came.
+        let newer = serde_json::from_value::<Phase>(json!("Pending")).unwrap();
+        assert_eq!(newer, Phase::Unknown("Pending".to_string()));
+        assert_eq!(serde_json::to_value(&newer).unwrap(), json!("Pending"));
+        assert!(serde_json::from_value::<Phase>(json!(5)).is_err());
+        // Servers refuse it in params, as serde's derive did.
+        let refused =
+            oschema_strict::refuse_unknown(|| serde_json::from_value::<Phase>(json!("paused")));
+        let message = refused.unwrap_err().to_string();
+        assert!(message.contains("unknown variant `paused`"), "{message}");
+        assert_eq!(Phase::VALUES, &["pending", "running", "done", "failed"]);
+        let answer = crate::kitchen_sink::rust_server::handle_json(
+            &Tasks::default(),
+            br#"{"jsonrpc": "2.0", "id": 1, "method": "task_find", "params": {"phase": "paused"}}"#,
+        )
+        .unwrap();
+        assert!(answer.contains("-32602"), "{answer}");
     }
 
     mod edge_schema {

@@ -906,7 +906,10 @@ fn decode_params<T: serde::de::DeserializeOwned>(
             ))
         }
     };
-    serde_json::from_value(params).map_err(RpcError::invalid_params)
+    // Servers refuse enum values the schema does not know (clients keep
+    // them).
+    oschema_strict::refuse_unknown(|| serde_json::from_value(params))
+        .map_err(RpcError::invalid_params)
 }
 
 /// Decodes the params of a `@positional` method, or of a method without
@@ -919,7 +922,8 @@ fn decode_positional<T: serde::de::DeserializeOwned>(
     match params {
         Some(serde_json::Value::Array(values)) => {
             let params = serde_json::Value::Array(values);
-            serde_json::from_value(params).map_err(RpcError::invalid_params)
+            oschema_strict::refuse_unknown(|| serde_json::from_value(params))
+                .map_err(RpcError::invalid_params)
         }
         params => decode_params(params),
     }

@@ -13,27 +13,55 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Where a task is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Phase {
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "running")]
     Running,
-    #[serde(rename = "done")]
     Done,
-    #[serde(rename = "failed")]
     Failed,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 impl Phase {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["pending", "running", "done", "failed"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Phase::Pending => "pending",
             Phase::Running => "running",
             Phase::Done => "done",
             Phase::Failed => "failed",
+            Phase::Unknown(value) => value,
         }
+    }
+}
+
+impl Serialize for Phase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Phase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "pending" => return Ok(Phase::Pending),
+            "running" => return Ok(Phase::Running),
+            "done" => return Ok(Phase::Done),
+            "failed" => return Ok(Phase::Failed),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(Phase::Unknown(value))
     }
 }
 
@@ -593,5 +621,30 @@ mod oschema_time {
         deserializer: D,
     ) -> Result<T, D::Error> {
         T::deserialize_otime(deserializer)
+    }
+}
+
+/// How enum values this version of the schema does not know are decoded:
+/// kept (as the enum's unknown variant) by default, as clients need, and
+/// refused inside [`oschema_strict::refuse_unknown`], as servers decode params.
+#[allow(dead_code)]
+pub mod oschema_strict {
+    use std::cell::Cell;
+
+    thread_local! {
+        static REFUSING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Runs `f` with unknown enum values refused (a decoding error).
+    pub fn refuse_unknown<R>(f: impl FnOnce() -> R) -> R {
+        let before = REFUSING.with(|refusing| refusing.replace(true));
+        let result = f();
+        REFUSING.with(|refusing| refusing.set(before));
+        result
+    }
+
+    /// Whether unknown enum values are refused on this thread now.
+    pub fn refusing() -> bool {
+        REFUSING.with(|refusing| refusing.get())
     }
 }

@@ -41,43 +41,97 @@ pub struct Result_ {
     pub result: Option<BTreeMap<String, Error>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Option_ {
-    #[serde(rename = "a")]
     A,
-    #[serde(rename = "b")]
     B,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 impl Option_ {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["a", "b"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Option_::A => "a",
             Option_::B => "b",
+            Option_::Unknown(value) => value,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+impl Serialize for Option_ {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Option_ {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "a" => return Ok(Option_::A),
+            "b" => return Ok(Option_::B),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(Option_::Unknown(value))
+    }
+}
+
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(clippy::enum_variant_names)]
 pub enum Kind {
-    #[serde(rename = "Kind")]
     Kind,
-    #[serde(rename = "other")]
     Other,
-    #[serde(rename = "kind_of")]
     KindOf,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 impl Kind {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["Kind", "other", "kind_of"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Kind::Kind => "Kind",
             Kind::Other => "other",
             Kind::KindOf => "kind_of",
+            Kind::Unknown(value) => value,
         }
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "Kind" => return Ok(Kind::Kind),
+            "other" => return Ok(Kind::Other),
+            "kind_of" => return Ok(Kind::KindOf),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(Kind::Unknown(value))
     }
 }
 
@@ -523,5 +577,30 @@ mod oschema_time {
         deserializer: D,
     ) -> Result<T, D::Error> {
         T::deserialize_otime(deserializer)
+    }
+}
+
+/// How enum values this version of the schema does not know are decoded:
+/// kept (as the enum's unknown variant) by default, as clients need, and
+/// refused inside [`oschema_strict::refuse_unknown`], as servers decode params.
+#[allow(dead_code)]
+pub mod oschema_strict {
+    use std::cell::Cell;
+
+    thread_local! {
+        static REFUSING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Runs `f` with unknown enum values refused (a decoding error).
+    pub fn refuse_unknown<R>(f: impl FnOnce() -> R) -> R {
+        let before = REFUSING.with(|refusing| refusing.replace(true));
+        let result = f();
+        REFUSING.with(|refusing| refusing.set(before));
+        result
+    }
+
+    /// Whether unknown enum values are refused on this thread now.
+    pub fn refusing() -> bool {
+        REFUSING.with(|refusing| refusing.get())
     }
 }
