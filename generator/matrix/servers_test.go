@@ -448,3 +448,45 @@ func TestRustServerShutdown(t *testing.T) {
 	_, err = net.DialTimeout("tcp", p.tcp, 2*time.Second)
 	assert.Error(t, err, "the TCP port still accepts")
 }
+
+// TestRustRequestContext: handler methods of the Rust server read the
+// request's headers and peer with request_context() (the test server's
+// task_get of sid "context" answers them as error data): the peer's pid
+// and uid on the Unix socket (SO_PEERCRED), its address on TCP.
+func TestRustRequestContext(t *testing.T) {
+	testtool.SkipUnderBazel(t, "TestRustRequestContext")
+	p := startProc(t, "rust", ksRust(t), "serve", socketPath(t))
+	for _, tr := range []string{"unix", "tcp"} {
+		req, err := http.NewRequest("POST", "http://x/rpc",
+			strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"task_get","params":{"sid":"context"}}`))
+		require.NoError(t, err)
+		req.Header.Set("X-Oschema-Test", "hello "+tr)
+		resp, err := p.client(tr).Do(req)
+		require.NoError(t, err)
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		var r struct {
+			Error struct {
+				Data struct {
+					Header   *string
+					Pid, UID *int
+					PeerAddr bool `json:"peer_addr"`
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal(b, &r), "%s", b)
+		d := r.Error.Data
+		require.NotNil(t, d.Header, "%s", b)
+		assert.Equal(t, "hello "+tr, *d.Header)
+		if tr == "unix" {
+			require.True(t, d.Pid != nil && d.UID != nil, "%s", b)
+			assert.Equal(t, os.Getpid(), *d.Pid)
+			assert.Equal(t, os.Getuid(), *d.UID)
+			assert.False(t, d.PeerAddr)
+		} else {
+			assert.Nil(t, d.Pid)
+			assert.True(t, d.PeerAddr, "%s", b)
+		}
+	}
+}

@@ -8,7 +8,10 @@
 //! http://<addr>/rpc" once both listen, and when its stdin closes shuts
 //! both servers down (calls in flight are answered, the socket removed)
 //! and exits. task_get of sid "sleep:<ms>" sleeps that long before it
-//! answers not_found, for the test of a shutdown with a call in flight.
+//! answers not_found, for the test of a shutdown with a call in flight;
+//! of sid "context" it answers not_found with the request context as data
+//! (the X-Oschema-Test header, the peer's pid and uid, whether the peer
+//! address is known).
 //! `matrix roundtrip` reads a Task (JSON) on stdin and writes it back,
 //! decoded into the generated type and encoded again.
 #![deny(warnings)]
@@ -19,7 +22,7 @@ mod kitchen_sink {
 }
 
 use kitchen_sink::rust_server::{
-    bind_unix, start_tcp, start_unix, RpcError, ServerOptions, TaskServiceHandler,
+    bind_unix, request_context, start_tcp, start_unix, RpcError, ServerOptions, TaskServiceHandler,
 };
 use kitchen_sink::rust_types::*;
 use std::collections::BTreeMap;
@@ -49,6 +52,16 @@ impl TaskServiceHandler for Tasks {
             let ms = ms.parse().unwrap_or(0);
             std::thread::sleep(std::time::Duration::from_millis(ms));
             return Err(not_found(&input.sid));
+        }
+        if input.sid == "context" {
+            let context = request_context().unwrap_or_default();
+            let cred = context.peer_cred;
+            return Err(RpcError::not_found().with_data(serde_json::json!({
+                "header": context.header("x-oschema-test"),
+                "pid": cred.map(|c| c.pid),
+                "uid": cred.map(|c| c.uid),
+                "peer_addr": context.peer_addr.is_some(),
+            })));
         }
         if input.sid == "boom" {
             // A server error outside the schema's application errors.
