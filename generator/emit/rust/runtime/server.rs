@@ -1200,8 +1200,12 @@ where
         return;
     }
     pool.queue.push_back(stream);
-    if pool.idle > 0 || pool.workers >= shared.options.max_connections.max(1) {
+    if pool.idle > 0 {
         shared.work.notify_one();
+    }
+    // Each idle worker takes one queued connection; a new worker is
+    // started for the rest, up to the cap.
+    if pool.queue.len() <= pool.idle || pool.workers >= shared.options.max_connections.max(1) {
         return;
     }
     pool.workers += 1;
