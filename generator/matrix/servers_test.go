@@ -210,7 +210,7 @@ func TestServersAgree(t *testing.T) {
 	}
 	ids := []string{
 		`123456789012345678901234567890`, `-7`, `-0`, `0.5`, `-12.75e-3`, `1e3`, `1E+2`,
-		`"a\"b\\c\u00e9\n\/x"`, `"\ud83d\ude00"`, `""`, `null`,
+		`"a\"b\\c\u00e9\n\/x"`, `"\ud83d\ude00"`, `"<a&b>"`, "\"\u2028é\"", `""`, `null`,
 	}
 	cases := []struct {
 		name, body string
