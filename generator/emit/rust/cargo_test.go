@@ -149,7 +149,7 @@ func TestCargo(t *testing.T) {
 		c := &client{t: t, http: &http.Client{Timeout: 10 * time.Second}, base: "http://" + tcpAddr}
 		status, _, body := c.do("GET", "/health", "")
 		assert.Equal(t, 200, status)
-		assert.JSONEq(t, `{"status":"ok"}`, body)
+		assert.JSONEq(t, `{"status":"ok","service":"TaskService"}`, body)
 		assert.Equal(t, 5.0, c.call("sum", map[string]interface{}{"values": []int{2, 3}})["result"])
 		// rpc.discover names the address served on, inserted after info
 		// in the document as written.
@@ -322,7 +322,7 @@ func testServer(t *testing.T, sock, doc string) {
 		status, header, body := c.do("GET", "/health", "")
 		assert.Equal(t, 200, status)
 		assert.Equal(t, "application/json", header.Get("Content-Type"))
-		assert.JSONEq(t, `{"status":"ok"}`, body)
+		assert.JSONEq(t, `{"status":"ok","service":"TaskService"}`, body)
 	})
 	t.Run("openrpc.json", func(t *testing.T) {
 		status, _, body := c.do("GET", "/openrpc.json", "")
@@ -490,7 +490,7 @@ func testServer(t *testing.T, sock, doc string) {
 		text := string(all)
 		assert.Equal(t, 2, strings.Count(text, "HTTP/1.1 200 OK\r\n"), text)
 		assert.Contains(t, text, `"result":2.0`)
-		assert.Contains(t, text, `{"status":"ok"}`)
+		assert.Contains(t, text, `{"status":"ok","service":"TaskService"}`)
 
 		// Chunked bodies (RFC 9112 7.1), as streaming HTTP clients send
 		// them, and the requests the server must refuse.

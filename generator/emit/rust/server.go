@@ -44,6 +44,18 @@ func (g *gen) server(doc, socket string) string {
 	b.WriteString("//! [`serve_tcp`], or answer request bodies with [`handle_json`]. The types\n")
 	b.WriteString("//! come from the sibling module: declare `mod rust_types;` and\n")
 	b.WriteString("//! `mod rust_server;` side by side.\n")
+	b.WriteString("//!\n")
+	b.WriteString("//! For a daemon, [`start_unix`] and [`start_tcp`] return a [`Server`]\n")
+	b.WriteString("//! whose `shutdown()` stops accepting, answers the calls in flight and\n")
+	b.WriteString("//! removes the socket. [`ServerOptions`] sets the timeouts (a whole\n")
+	b.WriteString("//! request within [`READ_TIMEOUT`], 30 s; idle connections close after\n")
+	b.WriteString("//! [`IDLE_TIMEOUT`], 2 min), the worker cap ([`MAX_CONNECTIONS`], 64;\n")
+	b.WriteString("//! more connections wait) and the log. Handler methods read the request's\n")
+	b.WriteString("//! headers and peer (Unix socket: pid, uid, gid) with [`request_context`].\n")
+	b.WriteString("//!\n")
+	b.WriteString("//! In an async server, answer `POST /rpc` from a blocking task:\n")
+	b.WriteString("//! `tokio::task::spawn_blocking(move || handle_json(&*handler, &body))`\n")
+	b.WriteString("//! gives the response text (200, `application/json`), or None (204).\n")
 	b.WriteString("#![allow(dead_code)]\n\n")
 	// The methods' <Method>Input types, and oschema_strict, which every
 	// server's decoding of params uses.
@@ -65,6 +77,8 @@ func (g *gen) server(doc, socket string) string {
 	}
 	b.WriteString("\n")
 	g.writeDispatch(&b)
+	b.WriteString("\n/// The service's name in the schema.\n")
+	fmt.Fprintf(&b, "pub const SERVICE_NAME: &str = %s;\n", rustString(g.svc.Name))
 	b.WriteString("\n/// The conventional Unix socket of this service; `~` is the user's home.\n")
 	fmt.Fprintf(&b, "pub const DEFAULT_SOCKET_PATH: &str = %s;\n", rustString(socket))
 	fmt.Fprintf(&b, "\n/// The OpenRPC document of %s: the result of `rpc.discover` and the\n", g.svc.Name)

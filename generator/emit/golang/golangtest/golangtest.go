@@ -53,6 +53,20 @@ func Cleanup() {
 	}
 }
 
+// Binary returns the kitchen_sink server command (../testdata/harness),
+// built once per test binary, for tests that start it with flags of their
+// own (-socket, -http, -read-timeout) and follow Start's protocol.
+func Binary(t testing.TB) string {
+	t.Helper()
+	goBin := testtool.Look(t, "go", "/usr/lib/go-1.19/bin/go")
+	root := testtool.RepoRoot(t)
+	build.once.Do(func() { build.dir, build.bin, build.err = buildHarness(goBin, root) })
+	if build.err != nil {
+		t.Fatalf("building the kitchen_sink Go server: %v", build.err)
+	}
+	return build.bin
+}
+
 // StartKitchenSink builds the server (once per test binary), starts a
 // fresh instance with an empty store, and stops it when t ends. A missing
 // go command skips t, or fails it with OSCHEMA_REQUIRE_TOOLS=1.

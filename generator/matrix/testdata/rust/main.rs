@@ -2,9 +2,16 @@
 //! reference behaviour of generator/emit/clienttest/script.go, for the
 //! cross-language matrix (generator/matrix).
 //!
-//! `matrix serve <socket>` serves on the Unix socket and on a free TCP port
-//! of 127.0.0.1, prints "LISTENING unix:<socket> http://<addr>/rpc" once
-//! both listen, and exits when its stdin closes.
+//! `matrix serve <socket> [<read timeout ms>]` serves on the Unix socket
+//! and on a free TCP port of 127.0.0.1 (start_unix, start_tcp; the read
+//! timeout defaults to READ_TIMEOUT), prints "LISTENING unix:<socket>
+//! http://<addr>/rpc" once both listen, and when its stdin closes shuts
+//! both servers down (calls in flight are answered, the socket removed)
+//! and exits. task_get of sid "sleep:<ms>" sleeps that long before it
+//! answers not_found, for the test of a shutdown with a call in flight;
+//! of sid "context" it answers not_found with the request context as data
+//! (the X-Oschema-Test header, the peer's pid and uid, whether the peer
+//! address is known).
 //! `matrix roundtrip` reads a Task (JSON) on stdin and writes it back,
 //! decoded into the generated type and encoded again.
 #![deny(warnings)]
@@ -14,7 +21,9 @@ mod kitchen_sink {
     pub mod rust_types;
 }
 
-use kitchen_sink::rust_server::{bind_unix, serve_tcp, serve_unix, RpcError, TaskServiceHandler};
+use kitchen_sink::rust_server::{
+    bind_unix, request_context, start_tcp, start_unix, RpcError, ServerOptions, TaskServiceHandler,
+};
 use kitchen_sink::rust_types::*;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -39,6 +48,21 @@ impl TaskServiceHandler for Tasks {
     }
 
     fn task_get(&self, input: TaskGetInput) -> Result<Task, RpcError> {
+        if let Some(ms) = input.sid.strip_prefix("sleep:") {
+            let ms = ms.parse().unwrap_or(0);
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            return Err(not_found(&input.sid));
+        }
+        if input.sid == "context" {
+            let context = request_context().unwrap_or_default();
+            let cred = context.peer_cred;
+            return Err(RpcError::not_found().with_data(serde_json::json!({
+                "header": context.header("x-oschema-test"),
+                "pid": cred.map(|c| c.pid),
+                "uid": cred.map(|c| c.uid),
+                "peer_addr": context.peer_addr.is_some(),
+            })));
+        }
         if input.sid == "boom" {
             // A server error outside the schema's application errors.
             return Err(
@@ -129,19 +153,25 @@ impl TaskServiceHandler for Tasks {
     }
 }
 
-fn serve(socket: &str) {
+fn serve(socket: &str, read_timeout_ms: Option<u64>) {
     let handler = Arc::new(Tasks::default());
     let unix = bind_unix(socket).expect("bind the socket");
     let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a TCP port");
     let addr = tcp.local_addr().unwrap();
-    let tcp_handler = handler.clone();
-    std::thread::spawn(move || serve_tcp(tcp_handler, tcp).expect("serve TCP"));
-    std::thread::spawn(move || serve_unix(handler, unix).expect("serve the socket"));
+    let mut options = ServerOptions::default();
+    if let Some(ms) = read_timeout_ms {
+        options.read_timeout = std::time::Duration::from_millis(ms);
+    }
+    let tcp = start_tcp(handler.clone(), tcp, options.clone()).expect("serve TCP");
+    let unix = start_unix(handler, unix, options).expect("serve the socket");
     println!("LISTENING unix:{} http://{}/rpc", socket, addr);
     std::io::stdout().flush().unwrap();
     // The parent test went away: stop, and leave no socket behind.
     let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
-    let _ = std::fs::remove_file(socket);
+    let tcp_handle = tcp.handle();
+    tcp_handle.shutdown();
+    unix.shutdown().expect("shut the socket server down");
+    tcp.join().expect("shut the TCP server down");
 }
 
 fn roundtrip() {
@@ -159,10 +189,10 @@ fn roundtrip() {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match (args.get(1).map(String::as_str), args.get(2)) {
-        (Some("serve"), Some(socket)) => serve(socket),
+        (Some("serve"), Some(socket)) => serve(socket, args.get(3).and_then(|ms| ms.parse().ok())),
         (Some("roundtrip"), None) => roundtrip(),
         _ => {
-            eprintln!("usage: matrix serve <socket> | matrix roundtrip");
+            eprintln!("usage: matrix serve <socket> [<read timeout ms>] | matrix roundtrip");
             std::process::exit(2)
         }
     }

@@ -2,20 +2,23 @@
 // deterministic implementation of impl.go, for other languages' tests.
 // golangtest.StartKitchenSink builds and runs it; it prints one line,
 // "LISTENING <endpoint>...", once it accepts connections, and exits when
-// its stdin closes or it gets SIGINT/SIGTERM.
+// its stdin closes or it gets SIGINT/SIGTERM. It serves with the
+// http.Server of NewHTTPServer; -read-timeout sets both its
+// ReadHeaderTimeout and its ReadTimeout (for the tests of slow clients).
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	ks "example.com/kitchensink"
 )
@@ -23,11 +26,16 @@ import (
 func main() {
 	socket := flag.String("socket", "", "Unix socket to serve on")
 	addr := flag.String("http", "", "TCP address to serve on, e.g. 127.0.0.1:0")
+	readTimeout := flag.Duration("read-timeout", 0, "ReadHeaderTimeout and ReadTimeout (0: the defaults)")
 	flag.Parse()
 	if *socket == "" && *addr == "" {
 		log.Fatal("harness: give -socket, -http or both")
 	}
 	h := ks.NewHandler(ks.NewImpl())
+	srv := ks.NewHTTPServer(h)
+	if *readTimeout > 0 {
+		srv.ReadHeaderTimeout, srv.ReadTimeout = *readTimeout, *readTimeout
+	}
 	var endpoints []string
 	var listeners []net.Listener
 	if *socket != "" {
@@ -47,7 +55,7 @@ func main() {
 		endpoints = append(endpoints, "http://"+l.Addr().String()+"/rpc")
 	}
 	for _, l := range listeners {
-		go func(l net.Listener) { _ = http.Serve(l, h) }(l)
+		go func(l net.Listener) { _ = srv.Serve(l) }(l)
 	}
 	fmt.Println("LISTENING", strings.Join(endpoints, " "))
 
@@ -58,7 +66,10 @@ func main() {
 		stop <- os.Interrupt
 	}()
 	<-stop
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx) // closes the listeners, unlinking the socket file
 	for _, l := range listeners {
-		l.Close() // unlinks the socket file
+		l.Close()
 	}
 }

@@ -571,6 +571,89 @@ func TestListenAndServe(t *testing.T) {
 	}
 }
 
+// TestListenAndServeTCP: the TCP helper serves with NewHTTPServer's
+// limits, cuts off a client that holds its request body, and returns nil
+// once ctx ends.
+func TestListenAndServeTCP(t *testing.T) {
+	srv := NewHTTPServer(nil)
+	if srv.ReadHeaderTimeout != DefaultReadHeaderTimeout || srv.ReadTimeout != DefaultReadTimeout ||
+		srv.WriteTimeout != DefaultWriteTimeout || srv.IdleTimeout != DefaultIdleTimeout ||
+		srv.MaxHeaderBytes != DefaultMaxHeaderBytes || srv.ReadTimeout == 0 {
+		t.Fatalf("NewHTTPServer limits: %+v", srv)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ListenAndServeTCP(ctx, addr, NewImpl()) }()
+	c := NewClient(NewHTTPTransport("http://" + addr + "/rpc"))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err := c.TaskList(context.Background())
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server never answered: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("ListenAndServeTCP after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ListenAndServeTCP did not return after cancel")
+	}
+}
+
+// TestServeUntilCutsOffSlowClients: a request whose body is held past
+// ReadTimeout, or whose headers are, is cut off; the socket of ListenUnix
+// is mode 0600.
+func TestServeUntilCutsOffSlowClients(t *testing.T) {
+	dir, err := os.MkdirTemp("", "ks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	sock := filepath.Join(dir, "rpc.sock")
+	l, err := ListenUnix(sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(sock); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("socket mode: %v %v", fi.Mode(), err)
+	}
+	srv := NewHTTPServer(NewHandler(NewImpl()))
+	srv.ReadHeaderTimeout, srv.ReadTimeout = 300*time.Millisecond, 300*time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = ServeUntil(ctx, srv, l) }()
+	for _, req := range []string{
+		"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\"",
+		"POST /rpc HTTP/1.1\r\nHost: x\r\n",
+	} {
+		conn, err := net.Dial("unix", sock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(conn, req); err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.ReadAll(conn); err != nil {
+			t.Fatalf("%q: the server kept the connection open: %v", req, err)
+		}
+		conn.Close()
+	}
+}
+
 func TestDialErrors(t *testing.T) {
 	c := Dial(filepath.Join(os.TempDir(), "no-such-dir-oschema", "rpc.sock"))
 	if _, err := c.TaskList(context.Background()); err == nil || !strings.Contains(err.Error(), "task_list") {
