@@ -1,5 +1,6 @@
 /// Routes a call to the handler method it names. Implemented for every
 /// handler of this service; the functions below take any `Dispatch`.
+#[allow(dead_code)]
 pub trait Dispatch {
     /// Calls `method` with its by-name `params` (None when the call had none).
     fn call(
@@ -12,6 +13,7 @@ pub trait Dispatch {
 /// Decodes a call's params into a method's input struct. Params are by
 /// name: an object (absent or null means no params). Missing required
 /// params, unknown params and mistyped values are -32602.
+#[allow(dead_code)]
 fn decode_params<T: serde::de::DeserializeOwned>(
     params: Option<serde_json::Value>,
 ) -> Result<T, RpcError> {
@@ -31,6 +33,7 @@ fn decode_params<T: serde::de::DeserializeOwned>(
 /// params: an array holds them in declared order (the input struct's
 /// field order; optional ones may be left out at the end, and null is
 /// a null param), and the by-name object is accepted too.
+#[allow(dead_code)]
 fn decode_positional<T: serde::de::DeserializeOwned>(
     params: Option<serde_json::Value>,
 ) -> Result<T, RpcError> {
@@ -44,16 +47,19 @@ fn decode_positional<T: serde::de::DeserializeOwned>(
 }
 
 /// Encodes a handler's result as the JSON-RPC result.
+#[allow(dead_code)]
 fn encode_result<T: serde::Serialize>(result: T) -> Result<serde_json::Value, RpcError> {
     serde_json::to_value(result).map_err(RpcError::internal_error)
 }
 
 /// The OpenRPC document as JSON, the result of `rpc.discover`.
+#[allow(dead_code)]
 pub fn openrpc_document() -> serde_json::Value {
     serde_json::from_str(OPENRPC_JSON).expect("the embedded OpenRPC document is valid JSON")
 }
 
 /// `rpc.discover` takes no params (an empty object or array is accepted).
+#[allow(dead_code)]
 fn check_discover_params(params: Option<serde_json::Value>) -> Result<(), RpcError> {
     match params {
         None | Some(serde_json::Value::Null) => Ok(()),
@@ -63,6 +69,7 @@ fn check_discover_params(params: Option<serde_json::Value>) -> Result<(), RpcErr
     }
 }
 
+#[allow(dead_code)]
 fn error_response(id: serde_json::Value, error: &RpcError) -> serde_json::Value {
     serde_json::json!({"jsonrpc": "2.0", "id": id, "error": error.to_json()})
 }
@@ -71,6 +78,7 @@ fn error_response(id: serde_json::Value, error: &RpcError) -> serde_json::Value 
 /// Returns the response text, or None when there is nothing to send back
 /// (notifications only). `rpc.discover` answers the document as
 /// generated; the servers of `serve_tcp` and `serve_unix` add `servers`.
+#[allow(dead_code)]
 pub fn handle_json<D: Dispatch + ?Sized>(handler: &D, body: &[u8]) -> Option<String> {
     handle_json_at(handler, body, None)
 }
@@ -78,6 +86,7 @@ pub fn handle_json<D: Dispatch + ?Sized>(handler: &D, body: &[u8]) -> Option<Str
 /// The document as served by a server at `server` (a URL and a name, see
 /// `server_entry`): with `servers` naming it, inserted after `info` as
 /// text, so the rest stays as generated, keys in their order.
+#[allow(dead_code)]
 fn served_document(server: Option<&(String, &'static str)>) -> std::borrow::Cow<'static, str> {
     let (url, name) = match server {
         Some(server) => server,
@@ -101,6 +110,7 @@ fn served_document(server: Option<&(String, &'static str)>) -> std::borrow::Cow<
     }
 }
 
+#[allow(dead_code)]
 fn handle_json_at<D: Dispatch + ?Sized>(
     handler: &D,
     body: &[u8],
@@ -136,10 +146,12 @@ fn handle_json_at<D: Dispatch + ?Sized>(
 /// Answers one call of a message with the response text; None for a
 /// notification (no `id`), whose outcome is never reported. A handler
 /// panic becomes -32603.
+#[allow(dead_code)]
 pub fn handle_call<D: Dispatch + ?Sized>(handler: &D, call: serde_json::Value) -> Option<String> {
     call_value(handler, call).map(|reply| reply.into_text(None))
 }
 
+#[allow(dead_code)]
 fn call_value<D: Dispatch + ?Sized>(handler: &D, call: serde_json::Value) -> Option<Reply> {
     let mut call = match call {
         serde_json::Value::Object(call) => call,
@@ -200,11 +212,13 @@ fn call_value<D: Dispatch + ?Sized>(handler: &D, call: serde_json::Value) -> Opt
 /// document is spliced in as written. Through serde_json::Value its keys
 /// would come out sorted, and a client generated from the live document
 /// would list record fields in another order than the schema.
+#[allow(dead_code)]
 enum Reply {
     Json(serde_json::Value),
     Discover(serde_json::Value),
 }
 
+#[allow(dead_code)]
 impl Reply {
     fn into_text(self, server: Option<&(String, &'static str)>) -> String {
         match self {
@@ -219,11 +233,15 @@ impl Reply {
 }
 
 /// Largest request body the HTTP server accepts; larger ones get 413.
+#[allow(dead_code)]
 pub const MAX_BODY_BYTES: usize = 16 << 20;
 
+#[allow(dead_code)]
 const MAX_HEADER_LINE: u64 = 8 << 10;
+#[allow(dead_code)]
 const MAX_HEADERS: usize = 100;
 
+#[allow(dead_code)]
 struct HttpRequest {
     method: String,
     path: String,
@@ -231,6 +249,7 @@ struct HttpRequest {
     keep_alive: bool,
 }
 
+#[allow(dead_code)]
 struct HttpResponse {
     status: u16,
     content_type: &'static str,
@@ -238,6 +257,7 @@ struct HttpResponse {
     allow: Option<&'static str>,
 }
 
+#[allow(dead_code)]
 impl HttpResponse {
     fn json(body: impl Into<Vec<u8>>) -> Self {
         HttpResponse {
@@ -265,6 +285,7 @@ impl HttpResponse {
     }
 }
 
+#[allow(dead_code)]
 enum ReadError {
     Io(std::io::Error),
     Bad(u16, &'static str),
@@ -276,6 +297,7 @@ impl From<std::io::Error> for ReadError {
     }
 }
 
+#[allow(dead_code)]
 fn read_line<R: std::io::BufRead>(reader: &mut R) -> Result<String, ReadError> {
     use std::io::{BufRead as _, Read as _};
     let mut line = String::new();
@@ -294,6 +316,7 @@ fn read_line<R: std::io::BufRead>(reader: &mut R) -> Result<String, ReadError> {
 
 /// Reads one request; Ok(None) when the peer closed the connection
 /// between requests.
+#[allow(dead_code)]
 fn read_request<S: std::io::Read + std::io::Write>(
     reader: &mut std::io::BufReader<S>,
 ) -> Result<Option<HttpRequest>, ReadError> {
@@ -394,6 +417,7 @@ fn read_request<S: std::io::Read + std::io::Write>(
 
 /// Reads a chunked body (RFC 9112 7.1): hex size lines (extensions
 /// ignored), the data, and trailer lines (ignored) after the last chunk.
+#[allow(dead_code)]
 fn read_chunked<R: std::io::BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
     let mut body = Vec::new();
     loop {
@@ -424,6 +448,7 @@ fn read_chunked<R: std::io::BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadErro
     Ok(body)
 }
 
+#[allow(dead_code)]
 fn reason(status: u16) -> &'static str {
     match status {
         100 => "Continue",
@@ -440,6 +465,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+#[allow(dead_code)]
 fn write_response<W: std::io::Write>(
     writer: &mut W,
     response: &HttpResponse,
@@ -467,6 +493,7 @@ fn write_response<W: std::io::Write>(
     writer.flush()
 }
 
+#[allow(dead_code)]
 fn route<D: Dispatch + ?Sized>(
     handler: &D,
     request: &HttpRequest,
@@ -492,6 +519,7 @@ fn route<D: Dispatch + ?Sized>(
 /// (keep-alive is supported): `POST /rpc` (JSON-RPC; 204 when only
 /// notifications were sent), `GET /openrpc.json`, `GET /health`. The
 /// document has no `servers` here: the stream's address is unknown.
+#[allow(dead_code)]
 pub fn serve_connection<D, S>(handler: &D, stream: S) -> std::io::Result<()>
 where
     D: Dispatch + ?Sized,
@@ -500,6 +528,7 @@ where
     serve_connection_at(handler, stream, None)
 }
 
+#[allow(dead_code)]
 fn serve_connection_at<D, S>(
     handler: &D,
     stream: S,
@@ -528,6 +557,7 @@ where
     }
 }
 
+#[allow(dead_code)]
 fn accept_failed_for_good(err: &std::io::Error) -> bool {
     !matches!(
         err.kind(),
@@ -542,9 +572,11 @@ fn accept_failed_for_good(err: &std::io::Error) -> bool {
 /// before the server closes it, so that a peer that vanished without
 /// closing does not hold its thread forever. `serve_tcp` and `serve_unix`
 /// use it; the `_with_idle_timeout` variants take another.
+#[allow(dead_code)]
 pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// A stream the server accepts: what it needs beyond Read and Write.
+#[allow(dead_code)]
 trait Connection: std::io::Read + std::io::Write + Send + 'static {
     fn set_timeouts(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()>;
     /// The URL and the name of the server entry `rpc.discover` announces
@@ -582,6 +614,7 @@ impl Connection for std::os::unix::net::UnixStream {
 
 /// Serves each accepted connection on a thread of its own until accepting
 /// fails for good.
+#[allow(dead_code)]
 fn serve_incoming<D, S, I>(
     handler: std::sync::Arc<D>,
     incoming: I,
@@ -614,6 +647,7 @@ where
 /// Serves HTTP/1.1 on a TCP listener, one thread per connection, closing
 /// connections idle for [`IDLE_TIMEOUT`]. Returns only when accepting
 /// fails for good.
+#[allow(dead_code)]
 pub fn serve_tcp<D>(
     handler: std::sync::Arc<D>,
     listener: std::net::TcpListener,
@@ -626,6 +660,7 @@ where
 
 /// Like [`serve_tcp`], closing connections idle for `idle_timeout` (zero:
 /// never).
+#[allow(dead_code)]
 pub fn serve_tcp_with_idle_timeout<D>(
     handler: std::sync::Arc<D>,
     listener: std::net::TcpListener,
@@ -641,6 +676,7 @@ where
 /// closing connections idle for [`IDLE_TIMEOUT`]. Returns only when
 /// accepting fails for good.
 #[cfg(unix)]
+#[allow(dead_code)]
 pub fn serve_unix<D>(
     handler: std::sync::Arc<D>,
     listener: std::os::unix::net::UnixListener,
@@ -654,6 +690,7 @@ where
 /// Like [`serve_unix`], closing connections idle for `idle_timeout` (zero:
 /// never).
 #[cfg(unix)]
+#[allow(dead_code)]
 pub fn serve_unix_with_idle_timeout<D>(
     handler: std::sync::Arc<D>,
     listener: std::os::unix::net::UnixListener,
@@ -669,6 +706,7 @@ where
 /// stale socket file that nothing listens on. Fails with AddrInUse when a
 /// server already listens there.
 #[cfg(unix)]
+#[allow(dead_code)]
 pub fn bind_unix(
     path: impl AsRef<std::path::Path>,
 ) -> std::io::Result<std::os::unix::net::UnixListener> {
@@ -688,6 +726,7 @@ pub fn bind_unix(
 
 /// The conventional socket path of this service, with `~` expanded from
 /// `$HOME`.
+#[allow(dead_code)]
 pub fn default_socket_path() -> std::path::PathBuf {
     match (
         DEFAULT_SOCKET_PATH.strip_prefix("~/"),
