@@ -8,7 +8,7 @@ load(":toolchain.bzl", "TOOLCHAIN_TYPE")
 # generator/artifacts (a test there checks this table).
 ARTIFACTS = {
     "go": ["api.go"],
-    "js": ["client.js", "client.d.ts"],
+    "js": ["client.js", "client.d.ts", "package.json"],
     "openrpc": ["openrpc.json"],
     "python": ["client.py"],
     "rust_client": ["rust_client.rs"],

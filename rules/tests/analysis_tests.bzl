@@ -12,7 +12,7 @@ def _default_outputs_test_impl(ctx):
     target = analysistest.target_under_test(env)
     asserts.equals(
         env,
-        ["client.d.ts", "client.js", "client.py", "openrpc.json", "rust_client.rs", "rust_server.rs", "rust_types.rs"],
+        ["client.d.ts", "client.js", "client.py", "openrpc.json", "package.json", "rust_client.rs", "rust_server.rs", "rust_types.rs"],
         _basenames(target[DefaultInfo].files.to_list()),
     )
 
@@ -41,10 +41,10 @@ default_outputs_test = analysistest.make(_default_outputs_test_impl)
 def _subset_test_impl(ctx):
     env = analysistest.begin(ctx)
     target = analysistest.target_under_test(env)
-    asserts.equals(env, ["app_client.py", "client.d.ts", "client.js"], _basenames(target[DefaultInfo].files.to_list()))
+    asserts.equals(env, ["app_client.py", "client.d.ts", "client.js", "package.json"], _basenames(target[DefaultInfo].files.to_list()))
     groups = target[OutputGroupInfo]
     asserts.equals(env, ["app_client.py"], _basenames(groups.python.to_list()))
-    asserts.equals(env, ["client.d.ts", "client.js"], _basenames(groups.js.to_list()))
+    asserts.equals(env, ["client.d.ts", "client.js", "package.json"], _basenames(groups.js.to_list()))
     asserts.false(env, hasattr(groups, "rust_types"), "no output group for an artifact not chosen")
     argv = [a for a in analysistest.target_actions(env) if a.mnemonic == "OschemaGenerate"][0].argv
     asserts.true(env, "python,js" in argv or "js,python" in argv, str(argv))
@@ -57,7 +57,7 @@ def _all_artifacts_test_impl(ctx):
     target = analysistest.target_under_test(env)
     asserts.equals(
         env,
-        ["api.go", "client.d.ts", "client.js", "client.py", "openrpc.json", "rust_client.rs", "rust_server.rs", "rust_types.rs"],
+        ["api.go", "client.d.ts", "client.js", "client.py", "openrpc.json", "package.json", "rust_client.rs", "rust_server.rs", "rust_types.rs"],
         _basenames(target[DefaultInfo].files.to_list()),
     )
     asserts.equals(env, ["api.go"], _basenames(target[OutputGroupInfo].go.to_list()))
@@ -252,7 +252,7 @@ def analysis_test_suite(name):
         artifacts = ["go", "js", "openrpc", "python", "rust_client", "rust_server", "rust_types"],
         files = {
             "go": "api.go",
-            "js": "client.js,client.d.ts",
+            "js": "client.js,client.d.ts,package.json",
             "openrpc": "openrpc.json",
             "python": "client.py",
             "rust_client": "rust_client.rs",
