@@ -31,7 +31,7 @@ var All = []Artifact{
 	{"rust_server", []string{"rust_server.rs"}, "Rust handler trait and JSON-RPC 2.0 dispatcher", rust.GenerateServer},
 	{"rust_client", []string{"rust_client.rs"}, "Rust blocking client (std and serde_json), for include! next to rust_types.rs", rust.GenerateClient},
 	{"openrpc", []string{"openrpc.json"}, "OpenRPC 1.2 document", openrpc.Generate},
-	{"js", []string{"client.js", "client.d.ts"}, "JavaScript ES module client with TypeScript declarations", js.Generate},
+	{"js", []string{"client.js", "client.d.ts", "package.json"}, "JavaScript ES module client with TypeScript declarations, and its package.json", js.Generate},
 	{"python", []string{"client.py"}, "Python 3.9+ client, standard library only", python.Generate},
 	{"go", []string{"api.go"}, "Go types, client and server", golang.Generate},
 }

@@ -134,7 +134,11 @@ func conformanceRustServer(t *testing.T, name string, s *model.Schema, svc *mode
 	b.WriteString(`#![deny(warnings)]
 
 mod svc {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("svc/rust_server.rs");
+    }
     pub mod rust_types;
 }
 

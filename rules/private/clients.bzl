@@ -8,7 +8,7 @@ load(":toolchain.bzl", "TOOLCHAIN_TYPE")
 # generator/artifacts (a test there checks this table).
 ARTIFACTS = {
     "go": ["api.go"],
-    "js": ["client.js", "client.d.ts"],
+    "js": ["client.js", "client.d.ts", "package.json"],
     "openrpc": ["openrpc.json"],
     "python": ["client.py"],
     "rust_client": ["rust_client.rs"],
@@ -66,12 +66,13 @@ def check_out_names(out_names):
 RUST_CRATE_ROOT = "lib.rs"
 
 def rust_crate_root(label, files):
-    """The text of lib.rs: one `pub mod` per generated Rust file.
+    """The text of lib.rs: one `pub mod` per generated Rust file, each including it.
 
-    rust_server.rs refers to the types as `super::rust_types`, so the modules
-    keep their artifact names; a file renamed by out_names gets #[path].
-    rust_client.rs names the types unqualified: its module glob-imports
-    them and includes the file.
+    None of the generated Rust files has inner attributes or names another
+    module: rust_server.rs and rust_client.rs name the types unqualified, so
+    their modules glob-import them and include the file, as a crate that
+    includes them from OUT_DIR does. The modules keep their artifact names,
+    whatever out_names calls the files.
 
     Args:
       label: the oschema_generate target, for the header.
@@ -85,18 +86,14 @@ def rust_crate_root(label, files):
         "//",
         "// rust_library(srcs = <output group rust_crate>, crate_root = <output group rust_crate_root>)",
     ]
-    for artifact in ["rust_types", "rust_server"]:
+    for artifact in ["rust_types", "rust_server", "rust_client"]:
         if artifact not in files:
             continue
-        if files[artifact] != artifact + ".rs":
-            lines.append("#[path = \"%s\"]" % files[artifact])
-        lines.append("pub mod %s;" % artifact)
-    if "rust_client" in files:
-        lines.append("pub mod rust_client {")
-        if "rust_types" in files:
+        lines.append("pub mod %s {" % artifact)
+        if artifact != "rust_types" and "rust_types" in files:
             lines.append("    #[allow(unused_imports)] // a service without methods uses no type")
             lines.append("    use super::rust_types::*;")
-        lines.append("    include!(\"%s\");" % files["rust_client"])
+        lines.append("    include!(\"%s\");" % files[artifact])
         lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -190,8 +187,8 @@ Output groups are named after the artifacts (`rust_types`, `rust_server`,
 `rust_client`, `openrpc`, `js`, `python`, `go`), so
 `bazel build //svc:clients --output_groups=python` builds only the Python
 client. With a Rust artifact there are two more: `rust_crate_root`, a
-`lib.rs` declaring `pub mod rust_types; pub mod rust_server;` and a
-`pub mod rust_client` that includes rust_client.rs (those generated), and `rust_crate`, that lib.rs and the Rust files, for a
+`lib.rs` declaring `pub mod rust_types`, `pub mod rust_server` and
+`pub mod rust_client`, each including its file (those generated), and `rust_crate`, that lib.rs and the Rust files, for a
 `rust_library` (not in the default outputs, so never written back). Files land in `bazel-bin/<package>/<name>/`. Provides
 `OschemaGeneratedInfo` (the files per artifact, the schema and the service).""",
     attrs = {

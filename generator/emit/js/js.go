@@ -46,7 +46,7 @@ const (
 	DTSFileName = "client.d.ts"
 )
 
-// Generate returns client.js and client.d.ts for svc.
+// Generate returns client.js, client.d.ts and package.json for svc.
 func Generate(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.File, error) {
 	if s == nil || svc == nil {
 		return nil, fmt.Errorf("js: nil schema or service")
@@ -58,6 +58,7 @@ func Generate(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.Fi
 	return []emit.File{
 		{Name: JSFileName, Content: []byte(g.js())},
 		{Name: DTSFileName, Content: []byte(g.dts())},
+		{Name: PackageFileName, Content: []byte(g.packageJSON())},
 	}, nil
 }
 

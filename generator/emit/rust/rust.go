@@ -6,20 +6,26 @@
 // application errors, std-only HTTP/1.1 over a Unix socket or TCP). They
 // depend on nothing but serde (with the derive feature) and serde_json.
 //
-// The two files are modules side by side: a crate writes
+// None of the files has inner attributes or names another module, so each
+// is compiled with include! (from OUT_DIR, say) or, for rust_types.rs, as a
+// module file. rust_server.rs and rust_client.rs name the types
+// unqualified, in a module that has them in scope:
 //
-//	mod rust_types;
-//	mod rust_server;
-//
-// in the same parent module, and rust_server.rs reaches the types with
-// `use super::rust_types::*;`. The types module also works alone.
-// rust_client.rs names the types unqualified and has no inner attributes,
-// so it is compiled with include! in a module that has them in scope:
-//
-//	pub mod rust_client {
-//		use super::rust_types::*;
-//		include!("rust_client.rs"); // or concat!(env!("OUT_DIR"), ...)
+//	pub mod rust_types {
+//		include!(concat!(env!("OUT_DIR"), "/rust_types.rs"));
 //	}
+//	pub mod rust_server {
+//		#[allow(unused_imports)] // a service without methods uses no type
+//		use super::rust_types::*;
+//		include!(concat!(env!("OUT_DIR"), "/rust_server.rs"));
+//	}
+//	pub mod rust_client {
+//		#[allow(unused_imports)]
+//		use super::rust_types::*;
+//		include!(concat!(env!("OUT_DIR"), "/rust_client.rs"));
+//	}
+//
+// Items a crate may leave unused carry #[allow(dead_code)] one by one.
 //
 // Decisions:
 //   - Output: `pub type <Method>Output = <result type>;` (`()` for a method

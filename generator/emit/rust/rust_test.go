@@ -128,11 +128,11 @@ func TestNamesAndMapping(t *testing.T) {
 		"    Pending,\n",
 		"    /// A value this version of the schema does not know.\n    Unknown(String),\n",
 		"            \"pending\" => return Ok(Phase::Pending),\n",
-		"#[serde(deny_unknown_fields)]\npub struct TaskStartInput {\n",
+		"#[serde(deny_unknown_fields)]\n#[allow(dead_code)]\npub struct TaskStartInput {\n",
 		"pub type TaskStartOutput = Phase;\n",
 		"pub type ResetOutput = ();\n",
-		"/// A unit of work.\n#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\npub struct Task {\n",
-		"/// One step of a task.\n#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]\npub struct Step {\n",
+		"/// A unit of work.\n#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[allow(dead_code)]\npub struct Task {\n",
+		"/// One step of a task.\n#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]\n#[allow(dead_code)]\npub struct Step {\n",
 	} {
 		assert.Contains(t, types, want)
 	}

@@ -12,8 +12,9 @@ import (
 // GenerateServer returns rust_server.rs: the handler trait of svc, RpcError
 // with a constructor per application error, the JSON-RPC 2.0 dispatcher
 // (rpc.discover answers with the embedded OpenRPC document) and a std-only
-// HTTP/1.1 server for Unix sockets and TCP. It uses the types of
-// rust_types.rs through `use super::rust_types::*;`.
+// HTTP/1.1 server for Unix sockets and TCP. It names the types of
+// rust_types.rs unqualified and has no inner attributes, so it is compiled
+// with include! in a module that has them in scope.
 func GenerateServer(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.File, error) {
 	g, err := newGen(s, svc)
 	if err != nil {
@@ -38,35 +39,43 @@ func (g *gen) server(doc, socket string) string {
 	var b strings.Builder
 	b.WriteString(emit.Header("//", g.s, g.svc))
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "//! JSON-RPC 2.0 server of service %s %s (schema %s).\n", g.svc.Name, g.svc.Version, g.s.Name)
-	b.WriteString("//!\n")
-	fmt.Fprintf(&b, "//! Implement [`%s`], then serve it with [`serve_unix`] or\n", g.handler)
-	b.WriteString("//! [`serve_tcp`], or answer request bodies with [`handle_json`]. The types\n")
-	b.WriteString("//! come from the sibling module: declare `mod rust_types;` and\n")
-	b.WriteString("//! `mod rust_server;` side by side.\n")
-	b.WriteString("//!\n")
-	b.WriteString("//! For a daemon, [`start_unix`] and [`start_tcp`] return a [`Server`]\n")
-	b.WriteString("//! whose `shutdown()` stops accepting, answers the calls in flight and\n")
-	b.WriteString("//! removes the socket. [`ServerOptions`] sets the timeouts (a whole\n")
-	b.WriteString("//! request within [`READ_TIMEOUT`], 30 s; idle connections close after\n")
-	b.WriteString("//! [`IDLE_TIMEOUT`], 2 min), the worker cap ([`MAX_CONNECTIONS`], 64;\n")
-	b.WriteString("//! more connections wait) and the log. Handler methods read the request's\n")
-	b.WriteString("//! headers and peer (Unix socket: pid, uid, gid) with [`request_context`].\n")
-	b.WriteString("//!\n")
-	b.WriteString("//! In an async server, answer `POST /rpc` from a blocking task:\n")
-	b.WriteString("//! `tokio::task::spawn_blocking(move || handle_json(&*handler, &body))`\n")
-	b.WriteString("//! gives the response text (200, `application/json`), or None (204).\n")
-	b.WriteString("#![allow(dead_code)]\n\n")
-	// The methods' <Method>Input types, and oschema_strict, which every
-	// server's decoding of params uses.
-	b.WriteString("use super::rust_types::*;\n")
+	fmt.Fprintf(&b, "// JSON-RPC 2.0 server of service %s %s (schema %s).\n", g.svc.Name, g.svc.Version, g.s.Name)
+	b.WriteString("//\n")
+	fmt.Fprintf(&b, "// Implement `%s`, then serve it with `serve_unix` or `serve_tcp`,\n", g.handler)
+	b.WriteString("// or answer request bodies with `handle_json`.\n")
+	b.WriteString("//\n")
+	b.WriteString("// The server names the types of rust_types.rs unqualified, so compile it\n")
+	b.WriteString("// where they are in scope, e.g. next to `pub mod rust_types;`:\n")
+	b.WriteString("//\n")
+	b.WriteString("//     pub mod rust_server {\n")
+	b.WriteString("//         use super::rust_types::*;\n")
+	b.WriteString("//         include!(\"rust_server.rs\"); // or concat!(env!(\"OUT_DIR\"), \"/rust_server.rs\")\n")
+	b.WriteString("//     }\n")
+	b.WriteString("//\n")
+	b.WriteString("// The file has no inner attributes and names no other module, so include!\n")
+	b.WriteString("// works wherever the types are in scope.\n")
+	b.WriteString("//\n")
+	b.WriteString("// For a daemon, `start_unix` and `start_tcp` return a `Server` whose\n")
+	b.WriteString("// `shutdown()` stops accepting, answers the calls in flight and removes\n")
+	b.WriteString("// the socket. `ServerOptions` sets the timeouts (a whole request within\n")
+	b.WriteString("// `READ_TIMEOUT`, 30 s; idle connections close after `IDLE_TIMEOUT`,\n")
+	b.WriteString("// 2 min), the worker cap (`MAX_CONNECTIONS`, 64; more connections wait)\n")
+	b.WriteString("// and the log. Handler methods read the request's headers and peer (Unix\n")
+	b.WriteString("// socket: pid, uid, gid) with `request_context`.\n")
+	b.WriteString("//\n")
+	b.WriteString("// In an async server, answer `POST /rpc` from a blocking task:\n")
+	b.WriteString("// `tokio::task::spawn_blocking(move || handle_json(&*handler, &body))`\n")
+	b.WriteString("// gives the response text (200, `application/json`), or None (204).\n")
+	b.WriteString("\n")
+	usesMap := false
 	for _, m := range g.svc.Methods {
 		if m.Result != nil && hasKind(m.Result, model.KindMap) {
-			b.WriteString("use std::collections::BTreeMap;\n")
-			break
+			usesMap = true
 		}
 	}
-	b.WriteString("\n")
+	if usesMap {
+		b.WriteString("use std::collections::BTreeMap;\n\n")
+	}
 
 	g.writeTrait(&b)
 	b.WriteString("\n")
@@ -80,9 +89,11 @@ func (g *gen) server(doc, socket string) string {
 	b.WriteString("\n/// The service's name in the schema.\n")
 	fmt.Fprintf(&b, "pub const SERVICE_NAME: &str = %s;\n", rustString(g.svc.Name))
 	b.WriteString("\n/// The conventional Unix socket of this service; `~` is the user's home.\n")
+	b.WriteString("#[allow(dead_code)]\n")
 	fmt.Fprintf(&b, "pub const DEFAULT_SOCKET_PATH: &str = %s;\n", rustString(socket))
 	fmt.Fprintf(&b, "\n/// The OpenRPC document of %s: the result of `rpc.discover` and the\n", g.svc.Name)
 	b.WriteString("/// body of `GET /openrpc.json`.\n")
+	b.WriteString("#[allow(dead_code)]\n")
 	fmt.Fprintf(&b, "pub const OPENRPC_JSON: &str = %s;\n\n", rawString(doc))
 	b.WriteString(serverRuntime)
 	return b.String()
@@ -102,6 +113,7 @@ func (g *gen) writeTrait(b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "/// One method per RPC of %s. Fail a call with an [`RpcError`], for\n", g.svc.Name)
 	b.WriteString("/// example one of the service's application errors.\n")
+	b.WriteString("#[allow(dead_code)]\n")
 	if len(g.svc.Methods) == 0 {
 		fmt.Fprintf(b, "pub trait %s {}\n", g.handler)
 		return
@@ -183,6 +195,7 @@ func (g *gen) writeDispatch(b *strings.Builder) {
 
 func (g *gen) writeErrors(b *strings.Builder) {
 	fmt.Fprintf(b, "/// The application errors of %s.\n", g.svc.Name)
+	b.WriteString("#[allow(dead_code)]\n")
 	b.WriteString("impl RpcError {\n")
 	for i, e := range g.svc.Errors {
 		if i > 0 {

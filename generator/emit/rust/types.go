@@ -22,13 +22,19 @@ func (g *gen) types() string {
 	var b strings.Builder
 	b.WriteString(emit.Header("//", g.s, g.svc))
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "//! Types of service %s (schema %s).\n", g.svc.Name, g.s.Name)
-	b.WriteString("//!\n")
-	b.WriteString("//! The schema's records and enums, and the `<Method>Input` (params, by\n")
-	b.WriteString("//! name) and `<Method>Output` (result) of every method, for serde_json.\n")
-	b.WriteString("//! `otime` values are RFC 3339 strings, checked against the otime rule\n")
-	b.WriteString("//! (`oschema_time`) both ways; `bytes` are standard base64.\n")
-	b.WriteString("#![allow(dead_code)]\n")
+	fmt.Fprintf(&b, "// Types of service %s (schema %s).\n", g.svc.Name, g.s.Name)
+	b.WriteString("//\n")
+	b.WriteString("// The schema's records and enums, and the `<Method>Input` (params, by\n")
+	b.WriteString("// name) and `<Method>Output` (result) of every method, for serde_json.\n")
+	b.WriteString("// `otime` values are RFC 3339 strings, checked against the otime rule\n")
+	b.WriteString("// (`oschema_time`) both ways; `bytes` are standard base64.\n")
+	b.WriteString("//\n")
+	b.WriteString("// The file has no inner attributes and names no other module, so it is a\n")
+	b.WriteString("// module file (`pub mod rust_types;`) or is included, e.g. from OUT_DIR:\n")
+	b.WriteString("//\n")
+	b.WriteString("//     pub mod rust_types {\n")
+	b.WriteString("//         include!(concat!(env!(\"OUT_DIR\"), \"/rust_types.rs\"));\n")
+	b.WriteString("//     }\n")
 
 	usesMap, usesBytes, usesTime := false, false, false
 	for _, t := range g.allFieldTypes() {
@@ -100,6 +106,7 @@ func (g *gen) writeEnum(b *strings.Builder, d *model.Decl) {
 	}
 	fmt.Fprintf(b, "/// A value this version of the schema does not know is `%s` in\n", unknown)
 	b.WriteString("/// replies (a newer server may send one); servers refuse it in params.\n")
+	b.WriteString("#[allow(dead_code)]\n")
 	b.WriteString("#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n")
 	if variantRepeatsEnum(name, d) || strings.HasPrefix(unknown, strings.TrimRight(name, "_")) || strings.HasSuffix(unknown, strings.TrimRight(name, "_")) {
 		// The variants are the wire values: a value "Kind" of enum Kind is
@@ -114,7 +121,7 @@ func (g *gen) writeEnum(b *strings.Builder, d *model.Decl) {
 	b.WriteString("    /// A value this version of the schema does not know.\n")
 	fmt.Fprintf(b, "    %s(String),\n", unknown)
 	b.WriteString("}\n\n")
-
+	b.WriteString("#[allow(dead_code)]\n")
 	fmt.Fprintf(b, "impl %s {\n", name)
 	b.WriteString("    /// Every value this version of the schema knows, in schema order.\n")
 	values := make([]string, len(d.Values))
@@ -274,6 +281,7 @@ func (g *gen) writeRecord(b *strings.Builder, d *model.Decl) {
 }
 
 func (g *gen) writeStruct(b *strings.Builder, name string, owner *model.Decl, fields []*model.Field) {
+	b.WriteString("#[allow(dead_code)]\n")
 	if len(fields) == 0 {
 		fmt.Fprintf(b, "pub struct %s {}\n", name)
 		return
@@ -375,6 +383,7 @@ func (g *gen) writeMethodTypes(b *strings.Builder, m *model.Method) {
 			writeDoc(b, "", m.ResultDoc)
 		}
 	}
+	b.WriteString("#[allow(dead_code)]\n")
 	switch {
 	case m.Result == nil:
 		fmt.Fprintf(b, "pub type %s = ();\n", outputName(m))

@@ -10,7 +10,11 @@
 //! once it listens.
 
 mod hero_proc {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("hero_proc/rust_server.rs");
+    }
     pub mod rust_types;
 }
 

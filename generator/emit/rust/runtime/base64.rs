@@ -2,6 +2,7 @@
 /// would otherwise write as arrays of numbers. Fields use it with
 /// `#[serde(with = "oschema_base64")]`; it also handles bytes inside
 /// options, lists and maps.
+#[allow(dead_code)]
 mod oschema_base64 {
     use serde::de::Error as _;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};

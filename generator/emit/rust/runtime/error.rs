@@ -3,6 +3,7 @@
 /// (`RpcError::NOT_FOUND`, `RpcError::not_found()`); `with_data` attaches
 /// details.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(dead_code)]
 pub struct RpcError {
     /// The JSON-RPC error code.
     pub code: i64,
@@ -12,6 +13,7 @@ pub struct RpcError {
     pub data: Option<serde_json::Value>,
 }
 
+#[allow(dead_code)]
 impl RpcError {
     /// The request body is not valid JSON.
     pub const PARSE_ERROR: i64 = -32700;

@@ -6,6 +6,7 @@
 /// value that breaks the rule fails (the server answers -32602), and so
 /// does serializing one (the server answers -32603 rather than send it).
 /// It also handles otimes inside options, lists and maps.
+#[allow(dead_code)]
 mod oschema_time {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use std::collections::BTreeMap;

@@ -1,5 +1,6 @@
 /// Routes a call to the handler method it names. Implemented for every
 /// handler of this service; the functions below take any `Dispatch`.
+#[allow(dead_code)]
 pub trait Dispatch {
     /// Calls `method` with its by-name `params` (None when the call had none).
     fn call(
@@ -12,6 +13,7 @@ pub trait Dispatch {
 /// Decodes a call's params into a method's input struct. Params are by
 /// name: an object (absent or null means no params). Missing required
 /// params, unknown params and mistyped values are -32602.
+#[allow(dead_code)]
 fn decode_params<T: serde::de::DeserializeOwned>(
     params: Option<serde_json::Value>,
 ) -> Result<T, RpcError> {
@@ -34,6 +36,7 @@ fn decode_params<T: serde::de::DeserializeOwned>(
 /// params: an array holds them in declared order (the input struct's
 /// field order; optional ones may be left out at the end, and null is
 /// a null param), and the by-name object is accepted too.
+#[allow(dead_code)]
 fn decode_positional<T: serde::de::DeserializeOwned>(
     params: Option<serde_json::Value>,
 ) -> Result<T, RpcError> {
@@ -48,16 +51,19 @@ fn decode_positional<T: serde::de::DeserializeOwned>(
 }
 
 /// Encodes a handler's result as the JSON-RPC result.
+#[allow(dead_code)]
 fn encode_result<T: serde::Serialize>(result: T) -> Result<serde_json::Value, RpcError> {
     serde_json::to_value(result).map_err(RpcError::internal_error)
 }
 
 /// The OpenRPC document as JSON, the result of `rpc.discover`.
+#[allow(dead_code)]
 pub fn openrpc_document() -> serde_json::Value {
     serde_json::from_str(OPENRPC_JSON).expect("the embedded OpenRPC document is valid JSON")
 }
 
 /// `rpc.discover` takes no params (an empty object or array is accepted).
+#[allow(dead_code)]
 fn check_discover_params(params: Option<serde_json::Value>) -> Result<(), RpcError> {
     match params {
         None | Some(serde_json::Value::Null) => Ok(()),
@@ -68,6 +74,7 @@ fn check_discover_params(params: Option<serde_json::Value>) -> Result<(), RpcErr
 }
 
 /// The text of an error response; `id` is the JSON text of the id.
+#[allow(dead_code)]
 fn error_response(id: &str, error: &RpcError) -> String {
     format!(
         "{{\"error\":{},\"id\":{},\"jsonrpc\":\"2.0\"}}",
@@ -89,12 +96,14 @@ fn error_response(id: &str, error: &RpcError) -> String {
 /// answering `Some(text)` with 200 and `application/json`, and None with
 /// 204 No Content. [`handle_json_with_context`] also passes the request's
 /// headers and peer to the handler methods (see [`request_context`]).
+#[allow(dead_code)]
 pub fn handle_json<D: Dispatch + ?Sized>(handler: &D, body: &[u8]) -> Option<String> {
     handle_json_at(handler, body, None)
 }
 
 /// Like [`handle_json`], with `context` reachable through
 /// [`request_context`] by the handler methods while they run.
+#[allow(dead_code)]
 pub fn handle_json_with_context<D: Dispatch + ?Sized>(
     handler: &D,
     body: &[u8],
@@ -107,6 +116,7 @@ pub fn handle_json_with_context<D: Dispatch + ?Sized>(
 /// The document as served by a server at `server` (a URL and a name, see
 /// `server_entry`): with `servers` naming it, inserted after `info` as
 /// text, so the rest stays as generated, keys in their order.
+#[allow(dead_code)]
 fn served_document(server: Option<&(String, &'static str)>) -> std::borrow::Cow<'static, str> {
     let (url, name) = match server {
         Some(server) => server,
@@ -130,6 +140,7 @@ fn served_document(server: Option<&(String, &'static str)>) -> std::borrow::Cow<
     }
 }
 
+#[allow(dead_code)]
 fn handle_json_at<D: Dispatch + ?Sized>(
     handler: &D,
     body: &[u8],
@@ -173,6 +184,7 @@ fn handle_json_at<D: Dispatch + ?Sized>(
 /// Answers one call of a message with the response text; None for a
 /// notification (no `id`), whose outcome is never reported. A handler
 /// panic becomes -32603.
+#[allow(dead_code)]
 pub fn handle_call<D: Dispatch + ?Sized>(handler: &D, call: serde_json::Value) -> Option<String> {
     call_value(handler, call, None).map(|reply| reply.into_text(None))
 }
@@ -182,6 +194,7 @@ pub fn handle_call<D: Dispatch + ?Sized>(handler: &D, call: serde_json::Value) -
 // server finds each id's text in the body itself, after serde_json has
 // found the body valid JSON.
 
+#[allow(dead_code)]
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
@@ -190,6 +203,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The index after the string starting at b[i].
+#[allow(dead_code)]
 fn skip_string(b: &[u8], mut i: usize) -> usize {
     i += 1;
     while i < b.len() {
@@ -203,6 +217,7 @@ fn skip_string(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The index after the value starting at b[i] (not nested: no recursion).
+#[allow(dead_code)]
 fn skip_value(b: &[u8], start: usize) -> usize {
     let mut i = start;
     match b.get(i) {
@@ -239,6 +254,7 @@ fn skip_value(b: &[u8], start: usize) -> usize {
 }
 
 /// Whether the raw key text (quotes included) is "id", escapes decoded.
+#[allow(dead_code)]
 fn is_id_key(key: &[u8]) -> bool {
     if key == b"\"id\"" {
         return true;
@@ -253,6 +269,7 @@ fn is_id_key(key: &[u8]) -> bool {
 
 /// The raw text of the last `id` member of the object at b[i], as
 /// serde_json keeps the last of duplicate keys.
+#[allow(dead_code)]
 fn raw_id(b: &[u8], i: usize) -> Option<&str> {
     if b.get(i) != Some(&b'{') {
         return None;
@@ -277,6 +294,7 @@ fn raw_id(b: &[u8], i: usize) -> Option<&str> {
 
 /// The raw id of each call of a valid JSON message: one for an object,
 /// one per element for a batch.
+#[allow(dead_code)]
 fn raw_ids(b: &[u8]) -> Vec<Option<&str>> {
     let mut i = skip_ws(b, 0);
     if b.get(i) != Some(&b'[') {
@@ -294,6 +312,7 @@ fn raw_ids(b: &[u8]) -> Vec<Option<&str>> {
     ids
 }
 
+#[allow(dead_code)]
 fn call_value<D: Dispatch + ?Sized>(
     handler: &D,
     call: serde_json::Value,
@@ -363,11 +382,13 @@ fn call_value<D: Dispatch + ?Sized>(
 /// serde_json::Value its keys would come out sorted, and a client
 /// generated from the live document would list record fields in another
 /// order than the schema.
+#[allow(dead_code)]
 enum Reply {
     Json(String),
     Discover(String),
 }
 
+#[allow(dead_code)]
 impl Reply {
     fn into_text(self, server: Option<&(String, &'static str)>) -> String {
         match self {
@@ -384,6 +405,7 @@ impl Reply {
 /// What the server knows of the HTTP request a handler method answers:
 /// [`request_context`] returns it while the method runs.
 #[derive(Clone, Debug, Default)]
+#[allow(dead_code)]
 pub struct RequestContext {
     /// The request's headers in the order sent, names in lower case.
     pub headers: Vec<(String, String)>,
@@ -393,6 +415,7 @@ pub struct RequestContext {
     pub peer_cred: Option<PeerCred>,
 }
 
+#[allow(dead_code)]
 impl RequestContext {
     /// The value of the first header named `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -406,6 +429,7 @@ impl RequestContext {
 /// The credentials of the process at the other end of a Unix socket, as
 /// the kernel recorded them when it connected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub struct PeerCred {
     pub pid: i32,
     pub uid: u32,
@@ -420,19 +444,23 @@ std::thread_local! {
 /// The context of the request the calling handler method answers: set by
 /// the servers of this module (and [`handle_json_with_context`]) on the
 /// thread that runs the method; None elsewhere.
+#[allow(dead_code)]
 pub fn request_context() -> Option<RequestContext> {
     CONTEXT.with(|context| context.borrow().clone())
 }
 
 /// Sets the thread's request context until dropped.
+#[allow(dead_code)]
 struct ContextGuard(Option<RequestContext>);
 
+#[allow(dead_code)]
 impl ContextGuard {
     fn set(context: RequestContext) -> Self {
         ContextGuard(CONTEXT.with(|c| c.borrow_mut().replace(context)))
     }
 }
 
+#[allow(dead_code)]
 impl Drop for ContextGuard {
     fn drop(&mut self) {
         let previous = self.0.take();
@@ -442,11 +470,15 @@ impl Drop for ContextGuard {
 
 /// Largest request body the HTTP server accepts; larger ones get 413. The
 /// body is read as it arrives, never allocated from Content-Length alone.
+#[allow(dead_code)]
 pub const MAX_BODY_BYTES: usize = 16 << 20;
 
+#[allow(dead_code)]
 const MAX_HEADER_LINE: u64 = 8 << 10;
+#[allow(dead_code)]
 const MAX_HEADERS: usize = 100;
 
+#[allow(dead_code)]
 struct HttpRequest {
     method: String,
     path: String,
@@ -455,6 +487,7 @@ struct HttpRequest {
     keep_alive: bool,
 }
 
+#[allow(dead_code)]
 struct HttpResponse {
     status: u16,
     content_type: &'static str,
@@ -462,6 +495,7 @@ struct HttpResponse {
     allow: Option<&'static str>,
 }
 
+#[allow(dead_code)]
 impl HttpResponse {
     fn json(body: impl Into<Vec<u8>>) -> Self {
         HttpResponse {
@@ -489,17 +523,20 @@ impl HttpResponse {
     }
 }
 
+#[allow(dead_code)]
 enum ReadError {
     Io(std::io::Error),
     Bad(u16, &'static str),
 }
 
+#[allow(dead_code)]
 impl From<std::io::Error> for ReadError {
     fn from(err: std::io::Error) -> Self {
         ReadError::Io(err)
     }
 }
 
+#[allow(dead_code)]
 fn read_line<R: std::io::BufRead>(reader: &mut R) -> Result<String, ReadError> {
     use std::io::{BufRead as _, Read as _};
     let mut line = String::new();
@@ -517,6 +554,7 @@ fn read_line<R: std::io::BufRead>(reader: &mut R) -> Result<String, ReadError> {
 }
 
 /// Reads exactly `size` bytes onto the end of `body`, as they arrive.
+#[allow(dead_code)]
 fn read_body<R: std::io::Read>(
     reader: &mut R,
     body: &mut Vec<u8>,
@@ -533,6 +571,7 @@ fn read_body<R: std::io::Read>(
 
 /// Reads one request; Ok(None) when the peer closed the connection
 /// between requests.
+#[allow(dead_code)]
 fn read_request<S: std::io::Read + std::io::Write>(
     reader: &mut std::io::BufReader<S>,
 ) -> Result<Option<HttpRequest>, ReadError> {
@@ -634,6 +673,7 @@ fn read_request<S: std::io::Read + std::io::Write>(
 
 /// Reads a chunked body (RFC 9112 7.1): hex size lines (extensions
 /// ignored), the data, and trailer lines (ignored) after the last chunk.
+#[allow(dead_code)]
 fn read_chunked<R: std::io::BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
     let mut body = Vec::new();
     loop {
@@ -662,6 +702,7 @@ fn read_chunked<R: std::io::BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadErro
     Ok(body)
 }
 
+#[allow(dead_code)]
 fn reason(status: u16) -> &'static str {
     match status {
         100 => "Continue",
@@ -680,6 +721,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+#[allow(dead_code)]
 fn write_response<W: std::io::Write>(
     writer: &mut W,
     response: &HttpResponse,
@@ -708,6 +750,7 @@ fn write_response<W: std::io::Write>(
 }
 
 /// The body of `GET /health`, the same as the Go server's.
+#[allow(dead_code)]
 fn health_body() -> String {
     format!(
         "{{\"status\":\"ok\",\"service\":{}}}",
@@ -715,6 +758,7 @@ fn health_body() -> String {
     )
 }
 
+#[allow(dead_code)]
 fn route<D: Dispatch + ?Sized>(
     handler: &D,
     request: &HttpRequest,
@@ -742,6 +786,7 @@ fn route<D: Dispatch + ?Sized>(
 /// document has no `servers` here: the stream's address is unknown. No
 /// timeouts apply but the stream's own; the servers of `start_tcp` and
 /// `start_unix` bound every request (see [`ServerOptions`]).
+#[allow(dead_code)]
 pub fn serve_connection<D, S>(handler: &D, stream: S) -> std::io::Result<()>
 where
     D: Dispatch + ?Sized,
@@ -769,36 +814,44 @@ where
 /// How long a connection may stay silent, between requests or inside one,
 /// before the server closes it, so that a peer that vanished without
 /// closing does not hold a worker. [`ServerOptions::idle_timeout`] defaults to it.
+#[allow(dead_code)]
 pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// How long a whole request may take to arrive, from its first byte to the
 /// last byte of its body, however it trickles in: a slower client is cut
 /// off. [`ServerOptions::read_timeout`] defaults to it.
+#[allow(dead_code)]
 pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How long one write of a response may block on a peer that does not
 /// read. [`ServerOptions::write_timeout`] defaults to it.
+#[allow(dead_code)]
 pub const WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How many connections a server serves at once, one worker thread each;
 /// further ones wait in a queue (an idle keep-alive connection gives its
 /// worker up to them). [`ServerOptions::max_connections`] defaults to it.
+#[allow(dead_code)]
 pub const MAX_CONNECTIONS: usize = 64;
 
 /// How many accepted connections may wait for a worker; the server answers
 /// further ones 503 and closes them.
+#[allow(dead_code)]
 pub const MAX_QUEUED: usize = 4096;
 
 /// How often a worker waiting for a request checks for a shutdown and for
 /// connections waiting in the queue.
+#[allow(dead_code)]
 const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Receives the server's messages about connections and the listener.
+#[allow(dead_code)]
 pub type LogFn = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
 
 /// How a server started by [`start_tcp`] or [`start_unix`] runs. Zero
 /// durations mean no timeout.
 #[derive(Clone)]
+#[allow(dead_code)]
 pub struct ServerOptions {
     /// Silence allowed on a connection, between requests or inside one
     /// ([`IDLE_TIMEOUT`]).
@@ -815,6 +868,7 @@ pub struct ServerOptions {
     pub log: Option<LogFn>,
 }
 
+#[allow(dead_code)]
 impl Default for ServerOptions {
     fn default() -> Self {
         ServerOptions {
@@ -828,6 +882,7 @@ impl Default for ServerOptions {
 }
 
 /// A stream the server accepts: what it needs beyond Read and Write.
+#[allow(dead_code)]
 trait Connection: std::io::Read + std::io::Write + Send + 'static {
     fn set_read(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()>;
     fn set_write(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()>;
@@ -840,6 +895,7 @@ trait Connection: std::io::Read + std::io::Write + Send + 'static {
     fn peer(&self, context: &mut RequestContext);
 }
 
+#[allow(dead_code)]
 impl Connection for std::net::TcpStream {
     fn set_read(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()> {
         self.set_read_timeout(timeout)
@@ -860,6 +916,7 @@ impl Connection for std::net::TcpStream {
 }
 
 #[cfg(unix)]
+#[allow(dead_code)]
 impl Connection for std::os::unix::net::UnixStream {
     fn set_read(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()> {
         self.set_read_timeout(timeout)
@@ -892,6 +949,7 @@ impl Connection for std::os::unix::net::UnixStream {
         target_arch = "riscv64"
     )
 ))]
+#[allow(dead_code)]
 fn peer_cred(stream: &std::os::unix::net::UnixStream) -> Option<PeerCred> {
     use std::os::unix::io::AsRawFd as _;
     #[repr(C)]
@@ -945,6 +1003,7 @@ fn peer_cred(stream: &std::os::unix::net::UnixStream) -> Option<PeerCred> {
         )
     ))
 ))]
+#[allow(dead_code)]
 fn peer_cred(_stream: &std::os::unix::net::UnixStream) -> Option<PeerCred> {
     None
 }
@@ -952,6 +1011,7 @@ fn peer_cred(_stream: &std::os::unix::net::UnixStream) -> Option<PeerCred> {
 /// A connection whose reads fail with TimedOut once `deadline` passed
 /// (the deadline covers a whole request, not each read) or after
 /// `silence` without a byte.
+#[allow(dead_code)]
 struct Deadlined<S> {
     stream: S,
     deadline: Option<std::time::Instant>,
@@ -960,6 +1020,7 @@ struct Deadlined<S> {
     in_request: bool,
 }
 
+#[allow(dead_code)]
 impl<S: Connection> std::io::Read for Deadlined<S> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.in_request {
@@ -978,6 +1039,7 @@ impl<S: Connection> std::io::Read for Deadlined<S> {
     }
 }
 
+#[allow(dead_code)]
 impl<S: Connection> std::io::Write for Deadlined<S> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.stream.write(buf)
@@ -988,6 +1050,7 @@ impl<S: Connection> std::io::Write for Deadlined<S> {
     }
 }
 
+#[allow(dead_code)]
 fn is_timeout(err: &std::io::Error) -> bool {
     matches!(
         err.kind(),
@@ -996,11 +1059,13 @@ fn is_timeout(err: &std::io::Error) -> bool {
 }
 
 /// Some(duration), None for zero (set_read_timeout rejects zero).
+#[allow(dead_code)]
 fn nonzero(duration: std::time::Duration) -> Option<std::time::Duration> {
     Some(duration).filter(|d| !d.is_zero())
 }
 
 /// The state a server's acceptor and workers share.
+#[allow(dead_code)]
 struct Shared<S> {
     options: ServerOptions,
     stopping: std::sync::atomic::AtomicBool,
@@ -1011,12 +1076,14 @@ struct Shared<S> {
     done: std::sync::Condvar,
 }
 
+#[allow(dead_code)]
 struct Pool<S> {
     queue: std::collections::VecDeque<S>,
     workers: usize,
     idle: usize,
 }
 
+#[allow(dead_code)]
 impl<S> Shared<S> {
     fn log(&self, message: &str) {
         match &self.options.log {
@@ -1048,6 +1115,7 @@ impl<S> Shared<S> {
 /// false when the connection should close (the peer closed it, it stayed
 /// idle too long, the server stops, or other connections wait for a
 /// worker while this one is silent).
+#[allow(dead_code)]
 fn await_request<S: Connection>(
     reader: &mut std::io::BufReader<Deadlined<S>>,
     shared: &Shared<S>,
@@ -1084,6 +1152,7 @@ fn await_request<S: Connection>(
 
 /// Serves one connection of a server until it closes, with the server's
 /// timeouts, the request context set for the handler methods.
+#[allow(dead_code)]
 fn serve_pooled<D, S>(handler: &D, stream: S, shared: &Shared<S>) -> std::io::Result<()>
 where
     D: Dispatch + ?Sized,
@@ -1137,6 +1206,7 @@ where
     }
 }
 
+#[allow(dead_code)]
 fn worker<D, S>(handler: std::sync::Arc<D>, shared: std::sync::Arc<Shared<S>>)
 where
     D: Dispatch + Send + Sync + 'static + ?Sized,
@@ -1188,6 +1258,7 @@ where
 
 /// Hands an accepted connection to a worker: an idle one, a new one (up to
 /// max_connections), or the queue; 503 when the queue is full.
+#[allow(dead_code)]
 fn dispatch<D, S>(handler: &std::sync::Arc<D>, shared: &std::sync::Arc<Shared<S>>, stream: S)
 where
     D: Dispatch + Send + Sync + 'static + ?Sized,
@@ -1240,6 +1311,7 @@ where
 /// failed before it was accepted, nor for running out of file descriptors
 /// or memory for a while (EMFILE, ENFILE, ENOBUFS, ENOMEM: the server
 /// waits a moment and goes on).
+#[allow(dead_code)]
 fn accept_failed_for_good(err: &std::io::Error) -> bool {
     if matches!(err.raw_os_error(), Some(23 | 24 | 105 | 12)) {
         std::thread::sleep(POLL);
@@ -1255,6 +1327,7 @@ fn accept_failed_for_good(err: &std::io::Error) -> bool {
 }
 
 /// The listeners a server accepts on.
+#[allow(dead_code)]
 trait Listener: Send + Sync + 'static {
     type Stream: Connection;
     fn accept_one(&self) -> std::io::Result<Self::Stream>;
@@ -1262,6 +1335,7 @@ trait Listener: Send + Sync + 'static {
     fn wake(&self);
 }
 
+#[allow(dead_code)]
 impl Listener for std::net::TcpListener {
     type Stream = std::net::TcpStream;
 
@@ -1284,6 +1358,7 @@ impl Listener for std::net::TcpListener {
 }
 
 #[cfg(unix)]
+#[allow(dead_code)]
 impl Listener for std::os::unix::net::UnixListener {
     type Stream = std::os::unix::net::UnixStream;
 
@@ -1304,10 +1379,12 @@ impl Listener for std::os::unix::net::UnixListener {
 
 /// Stops a server: see [`Server::handle`].
 #[derive(Clone)]
+#[allow(dead_code)]
 pub struct ShutdownHandle {
     stop: std::sync::Arc<dyn Fn() + Send + Sync>,
 }
 
+#[allow(dead_code)]
 impl ShutdownHandle {
     /// Makes the server stop accepting; [`Server::join`] then returns once
     /// the calls in flight are answered. Safe to call more than once, from
@@ -1321,11 +1398,13 @@ impl ShutdownHandle {
 /// accepting thread and up to `max_connections` worker threads. Dropping
 /// it leaves the server running; stop it with [`Server::shutdown`] or a
 /// [`ShutdownHandle`].
+#[allow(dead_code)]
 pub struct Server {
     handle: ShutdownHandle,
     acceptor: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
+#[allow(dead_code)]
 impl Server {
     /// A handle that stops the server from another thread.
     pub fn handle(&self) -> ShutdownHandle {
@@ -1358,6 +1437,7 @@ impl Server {
     }
 }
 
+#[allow(dead_code)]
 fn start<D, L>(
     handler: std::sync::Arc<D>,
     listener: L,
@@ -1442,6 +1522,7 @@ where
 
 /// Serves HTTP/1.1 on a TCP listener in the background, with `options`
 /// (timeouts, worker cap, log); see [`Server`].
+#[allow(dead_code)]
 pub fn start_tcp<D>(
     handler: std::sync::Arc<D>,
     listener: std::net::TcpListener,
@@ -1458,6 +1539,7 @@ where
 /// Handler methods find the peer's pid, uid and gid in
 /// [`request_context`].
 #[cfg(unix)]
+#[allow(dead_code)]
 pub fn start_unix<D>(
     handler: std::sync::Arc<D>,
     listener: std::os::unix::net::UnixListener,
@@ -1476,6 +1558,7 @@ where
 /// Serves HTTP/1.1 on a TCP listener with the default [`ServerOptions`].
 /// Returns only when accepting fails for good; see [`start_tcp`] for a
 /// server that can be shut down.
+#[allow(dead_code)]
 pub fn serve_tcp<D>(
     handler: std::sync::Arc<D>,
     listener: std::net::TcpListener,
@@ -1488,6 +1571,7 @@ where
 
 /// Like [`serve_tcp`], closing connections idle for `idle_timeout` (zero:
 /// never).
+#[allow(dead_code)]
 pub fn serve_tcp_with_idle_timeout<D>(
     handler: std::sync::Arc<D>,
     listener: std::net::TcpListener,
@@ -1507,6 +1591,7 @@ where
 /// [`ServerOptions`]. Returns only when accepting fails for good; see
 /// [`start_unix`] for a server that can be shut down.
 #[cfg(unix)]
+#[allow(dead_code)]
 pub fn serve_unix<D>(
     handler: std::sync::Arc<D>,
     listener: std::os::unix::net::UnixListener,
@@ -1520,6 +1605,7 @@ where
 /// Like [`serve_unix`], closing connections idle for `idle_timeout` (zero:
 /// never).
 #[cfg(unix)]
+#[allow(dead_code)]
 pub fn serve_unix_with_idle_timeout<D>(
     handler: std::sync::Arc<D>,
     listener: std::os::unix::net::UnixListener,
@@ -1540,6 +1626,7 @@ where
 /// made mode 0600. Fails with AddrInUse when a server already listens
 /// there.
 #[cfg(unix)]
+#[allow(dead_code)]
 pub fn bind_unix(
     path: impl AsRef<std::path::Path>,
 ) -> std::io::Result<std::os::unix::net::UnixListener> {
@@ -1565,6 +1652,7 @@ pub fn bind_unix(
 
 /// The conventional socket path of this service, with `~` expanded from
 /// `$HOME`.
+#[allow(dead_code)]
 pub fn default_socket_path() -> std::path::PathBuf {
     match (
         DEFAULT_SOCKET_PATH.strip_prefix("~/"),

@@ -17,7 +17,11 @@
 #![deny(warnings)]
 
 mod kitchen_sink {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("kitchen_sink/rust_server.rs");
+    }
     pub mod rust_types;
 }
 

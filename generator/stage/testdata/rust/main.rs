@@ -9,12 +9,20 @@
 #![deny(warnings)]
 
 mod alpha {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("alpha/rust_server.rs");
+    }
     pub mod rust_types;
 }
 
 mod beta {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("beta/rust_server.rs");
+    }
     pub mod rust_types;
 }
 

@@ -9,7 +9,11 @@
 #![deny(warnings)]
 
 mod kitchen_sink {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("kitchen_sink/rust_server.rs");
+    }
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
@@ -18,7 +22,11 @@ mod kitchen_sink {
 }
 
 mod edge {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("edge/rust_server.rs");
+    }
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
@@ -27,7 +35,11 @@ mod edge {
 }
 
 mod minimal {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("minimal/rust_server.rs");
+    }
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
@@ -36,7 +48,11 @@ mod minimal {
 }
 
 mod wire_names {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("wire_names/rust_server.rs");
+    }
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
@@ -45,7 +61,11 @@ mod wire_names {
 }
 
 mod reserved_names {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("reserved_names/rust_server.rs");
+    }
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
@@ -54,7 +74,11 @@ mod reserved_names {
 }
 
 mod no_methods {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("no_methods/rust_server.rs");
+    }
     pub mod rust_types;
     pub mod rust_client {
         #[allow(unused_imports)] // the client of a service without methods uses no type
@@ -64,7 +88,11 @@ mod no_methods {
 }
 
 mod secrets {
-    pub mod rust_server;
+    pub mod rust_server {
+        #[allow(unused_imports)] // a service without methods uses no type
+        use super::rust_types::*;
+        include!("secrets/rust_server.rs");
+    }
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
