@@ -44,7 +44,9 @@ func TestEveryArtifactEmits(t *testing.T) {
 		require.NoError(t, err, a.Name)
 		require.Len(t, files, len(a.Files), a.Name)
 		for _, f := range files {
-			assert.Greater(t, len(f.Content), 20000, "%s of %s is suspiciously small for %d methods", f.Name, a.Name, len(svc.Methods))
+			if f.Name != "package.json" { // a manifest: its size does not grow with the schema
+				assert.Greater(t, len(f.Content), 20000, "%s of %s is suspiciously small for %d methods", f.Name, a.Name, len(svc.Methods))
+			}
 			assert.Contains(t, string(f.Content[:400]), s.Hash(), "%s has no model hash header", f.Name)
 		}
 	}

@@ -116,7 +116,7 @@ impl TaskServiceHandler for Tasks {
         Ok(tasks
             .values()
             .filter(|t| input.name.as_ref().map_or(true, |name| &t.name == name))
-            .filter(|t| input.phase.map_or(true, |phase| t.phase == phase))
+            .filter(|t| input.phase.as_ref().map_or(true, |phase| &t.phase == phase))
             .cloned()
             .collect())
     }
