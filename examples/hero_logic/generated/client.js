@@ -512,7 +512,8 @@ const ERRORS = new Map([
 
 /**
  * The shape of each declared type, checked on every reply: a record's
- * fields (a leading "?" marks an optional one), an enum's values.
+ * fields (a leading "?" marks an optional one, then "!" a secret one),
+ * an enum's values.
  * @type {Record<string, Record<string, string> | string[]>}
  */
 const SHAPES = {
@@ -880,19 +881,57 @@ function check(value, shape, path) {
   if (!isObject) {
     throw fail(`a ${shape} object`);
   }
+  let secret = false;
   for (const [name, fieldShape] of Object.entries(decl)) {
     const v = record[name];
     const optional = fieldShape.startsWith("?");
+    let valueShape = optional ? fieldShape.slice(1) : fieldShape;
+    if (valueShape.startsWith("!")) {
+      valueShape = valueShape.slice(1);
+      secret = true;
+    }
     if (v === undefined || v === null) {
-      if (!optional && fieldShape !== "any") {
+      if (!optional && valueShape !== "any") {
         throw new ProtocolError(
           `${path}.${name}: missing (${shape} requires it)`,
         );
       }
       continue;
     }
-    check(v, optional ? fieldShape.slice(1) : fieldShape, `${path}.${name}`);
+    check(v, valueShape, `${path}.${name}`);
   }
+  if (secret) {
+    Object.defineProperty(record, INSPECT, { value: redacted(decl) });
+  }
+}
+
+/** Where Node's util.inspect (and so console.log) looks for a formatter. */
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * The util.inspect formatter of a record with @secret fields (a "!" in
+ * their shape): they print as "***". It is not enumerable, so
+ * JSON.stringify, spreading and Object.entries still see the values.
+ * @param {Record<string, string>} decl the record's shape
+ */
+function redacted(decl) {
+  /**
+   * @this {Record<string, unknown>}
+   * @param {number} depth
+   * @param {object} options
+   * @param {(value: unknown, options: object) => string} inspect
+   * @returns {string}
+   */
+  function format(depth, options, inspect) {
+    const copy = { ...this };
+    for (const [name, shape] of Object.entries(decl)) {
+      if (shape.replace("?", "").startsWith("!") && copy[name] != null) {
+        copy[name] = "***";
+      }
+    }
+    return inspect(copy, options);
+  }
+  return format;
 }
 
 /**

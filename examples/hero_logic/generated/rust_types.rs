@@ -19,27 +19,36 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Where a play (one execution of a workflow) is.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlayPhase {
-    #[serde(rename = "created")]
     Created,
-    #[serde(rename = "waiting_deps")]
     WaitingDeps,
-    #[serde(rename = "running")]
     Running,
-    #[serde(rename = "success")]
     Success,
-    #[serde(rename = "failed")]
     Failed,
-    #[serde(rename = "cancelled")]
     Cancelled,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl PlayPhase {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "created",
+        "waiting_deps",
+        "running",
+        "success",
+        "failed",
+        "cancelled",
+    ];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             PlayPhase::Created => "created",
             PlayPhase::WaitingDeps => "waiting_deps",
@@ -47,37 +56,91 @@ impl PlayPhase {
             PlayPhase::Success => "success",
             PlayPhase::Failed => "failed",
             PlayPhase::Cancelled => "cancelled",
+            PlayPhase::Unknown(value) => value,
         }
     }
 }
 
+impl Serialize for PlayPhase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PlayPhase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "created" => return Ok(PlayPhase::Created),
+            "waiting_deps" => return Ok(PlayPhase::WaitingDeps),
+            "running" => return Ok(PlayPhase::Running),
+            "success" => return Ok(PlayPhase::Success),
+            "failed" => return Ok(PlayPhase::Failed),
+            "cancelled" => return Ok(PlayPhase::Cancelled),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(PlayPhase::Unknown(value))
+    }
+}
+
 /// The type of a value flowing between nodes.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FieldKind {
-    #[serde(rename = "str")]
     Str,
-    #[serde(rename = "int")]
     Int,
-    #[serde(rename = "float")]
     Float,
-    #[serde(rename = "bool")]
     Bool,
-    #[serde(rename = "json")]
     Json,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl FieldKind {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["str", "int", "float", "bool", "json"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             FieldKind::Str => "str",
             FieldKind::Int => "int",
             FieldKind::Float => "float",
             FieldKind::Bool => "bool",
             FieldKind::Json => "json",
+            FieldKind::Unknown(value) => value,
         }
+    }
+}
+
+impl Serialize for FieldKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "str" => return Ok(FieldKind::Str),
+            "int" => return Ok(FieldKind::Int),
+            "float" => return Ok(FieldKind::Float),
+            "bool" => return Ok(FieldKind::Bool),
+            "json" => return Ok(FieldKind::Json),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(FieldKind::Unknown(value))
     }
 }
 
@@ -925,5 +988,30 @@ mod oschema_time {
         deserializer: D,
     ) -> Result<T, D::Error> {
         T::deserialize_otime(deserializer)
+    }
+}
+
+/// How enum values this version of the schema does not know are decoded:
+/// kept (as the enum's unknown variant) by default, as clients need, and
+/// refused inside [`oschema_strict::refuse_unknown`], as servers decode params.
+#[allow(dead_code)]
+pub mod oschema_strict {
+    use std::cell::Cell;
+
+    thread_local! {
+        static REFUSING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Runs `f` with unknown enum values refused (a decoding error).
+    pub fn refuse_unknown<R>(f: impl FnOnce() -> R) -> R {
+        let before = REFUSING.with(|refusing| refusing.replace(true));
+        let result = f();
+        REFUSING.with(|refusing| refusing.set(before));
+        result
+    }
+
+    /// Whether unknown enum values are refused on this thread now.
+    pub fn refusing() -> bool {
+        REFUSING.with(|refusing| refusing.get())
     }
 }

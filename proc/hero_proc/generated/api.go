@@ -32,6 +32,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 const (
@@ -1915,7 +1916,9 @@ func (h *Handler) serveRPC(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if !json.Valid(trimmed) {
+	// encoding/json takes invalid UTF-8 in strings (as U+FFFD); JSON text
+	// is UTF-8 (RFC 8259), and the Rust server refuses it too.
+	if !utf8.Valid(trimmed) || !json.Valid(trimmed) {
 		h.writeResponses(w, false, []*response{errorResponse(nil, newRPCError(CodeParseError, "parse error: invalid JSON"))})
 		return
 	}
@@ -1953,13 +1956,17 @@ func (h *Handler) writeResponses(w http.ResponseWriter, batch bool, out []*respo
 	if !batch {
 		v = out[0]
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	// Without HTML escaping, so that every id goes back exactly as it came
+	// (json.Marshal would rewrite "<" in a string id as "\u003c").
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		h.logf("%s: encoding response: %v", ServiceName, err)
 		http.Error(w, "encoding response failed", http.StatusInternalServerError)
 		return
 	}
-	writeJSON(w, b)
+	writeJSON(w, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
 func errorResponse(id json.RawMessage, e *RPCError) *response {
@@ -1997,6 +2004,11 @@ func (h *Handler) handleOne(ctx context.Context, raw json.RawMessage) *response 
 	}
 	if err := json.Unmarshal(fields["method"], &method); err != nil || method == "" {
 		return errorResponse(id, newRPCError(CodeInvalidRequest, `invalid request: "method" must be a non-empty string`))
+	}
+	// params is a structured value (JSON-RPC 2.0, 4.2): anything else
+	// makes the request invalid, as in the Rust server.
+	if p := fields["params"]; len(p) > 0 && p[0] != '{' && p[0] != '[' && string(p) != "null" {
+		return errorResponse(id, newRPCError(CodeInvalidRequest, "invalid request: params must be an object or an array"))
 	}
 	result, rpcErr := h.call(ctx, method, fields["params"])
 	if !hasID {
@@ -2396,18 +2408,65 @@ func checkTimes(b []byte, t reflect.Type, path string) error {
 	return nil
 }
 
+// The limits of the http.Server of NewHTTPServer, which ListenAndServe and
+// ListenAndServeTCP use: a client that sends its request headers slower
+// than DefaultReadHeaderTimeout, or its whole request (headers and body,
+// however it trickles in) slower than DefaultReadTimeout, is cut off; a
+// response must be written within DefaultWriteTimeout of the request's
+// headers (so a call may run that long); an idle keep-alive connection
+// closes after DefaultIdleTimeout, as the Rust server's do.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultWriteTimeout      = 2 * time.Minute
+	DefaultIdleTimeout       = 2 * time.Minute
+	DefaultMaxHeaderBytes    = 64 << 10
+)
+
+// NewHTTPServer returns an http.Server serving handler (usually
+// NewHandler(impl)) with the Default timeouts and header limit above; set
+// its fields to change them before serving. Serve with it rather than
+// http.Serve, whose server has no timeouts: a client could hold a
+// connection forever by sending nothing, or a byte a minute.
+func NewHTTPServer(handler http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: DefaultReadHeaderTimeout,
+		ReadTimeout:       DefaultReadTimeout,
+		WriteTimeout:      DefaultWriteTimeout,
+		IdleTimeout:       DefaultIdleTimeout,
+		MaxHeaderBytes:    DefaultMaxHeaderBytes,
+	}
+}
+
 // ListenAndServe serves impl on the Unix socket at socketPath (see
-// ListenUnix) until ctx ends, then stops accepting requests, waits up to
-// five seconds for those in flight and removes the socket. It returns nil
-// after a shutdown caused by ctx.
+// ListenUnix) with NewHTTPServer's timeouts until ctx ends, then stops
+// accepting requests, waits up to five seconds for those in flight and
+// removes the socket. It returns nil after a shutdown caused by ctx.
 func ListenAndServe(ctx context.Context, socketPath string, impl Server) error {
 	l, err := ListenUnix(socketPath)
 	if err != nil {
 		return err
 	}
-	// Idle keep-alive connections close after two minutes, as the Rust
-	// server's do, so that vanished peers do not pile up.
-	srv := &http.Server{Handler: NewHandler(impl), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	return ServeUntil(ctx, NewHTTPServer(NewHandler(impl)), l)
+}
+
+// ListenAndServeTCP serves impl on the TCP address addr (for example
+// "127.0.0.1:8080") with NewHTTPServer's timeouts until ctx ends, then
+// shuts down as ListenAndServe does.
+func ListenAndServeTCP(ctx context.Context, addr string, impl Server) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return ServeUntil(ctx, NewHTTPServer(NewHandler(impl)), l)
+}
+
+// ServeUntil serves srv on l until ctx ends, then stops accepting, waits
+// up to five seconds for the requests in flight and closes l (removing
+// the file of a Unix socket). It returns nil after a shutdown caused by
+// ctx.
+func ServeUntil(ctx context.Context, srv *http.Server, l net.Listener) error {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	select {
@@ -2428,8 +2487,9 @@ func ListenAndServe(ctx context.Context, socketPath string, impl Server) error {
 
 // ListenUnix listens on the Unix socket at socketPath ("" means
 // DefaultSocketPath, "~/" is the home directory), creating its directory
-// (mode 0700) and replacing a stale socket file left by a previous run.
-// Serve the handler on it with http.Serve or an http.Server.
+// (mode 0700) and replacing a stale socket file left by a previous run;
+// the socket is made mode 0600. Serve on it with ServeUntil or the
+// http.Server of NewHTTPServer.
 func ListenUnix(socketPath string) (net.Listener, error) {
 	if socketPath == "" {
 		socketPath = DefaultSocketPath
@@ -2451,7 +2511,15 @@ func ListenUnix(socketPath string) (net.Listener, error) {
 			return nil, err
 		}
 	}
-	return net.Listen("unix", path)
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
 }
 
 // openRPCDocument is the OpenRPC document of HeroProc.

@@ -20,120 +20,219 @@ use std::collections::BTreeMap;
 
 /// What the operator wants a service to be. The daemon keeps it across its
 /// own restarts and brings the service back to it.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WantedState {
-    #[serde(rename = "start")]
     Start,
-    #[serde(rename = "stop")]
     Stop,
-    #[serde(rename = "ignore")]
     Ignore,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl WantedState {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["start", "stop", "ignore"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             WantedState::Start => "start",
             WantedState::Stop => "stop",
             WantedState::Ignore => "ignore",
+            WantedState::Unknown(value) => value,
         }
+    }
+}
+
+impl Serialize for WantedState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WantedState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "start" => return Ok(WantedState::Start),
+            "stop" => return Ok(WantedState::Stop),
+            "ignore" => return Ok(WantedState::Ignore),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(WantedState::Unknown(value))
     }
 }
 
 /// Who a service runs for.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceClass {
-    #[serde(rename = "user")]
     User,
-    #[serde(rename = "system")]
     System,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl ServiceClass {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["user", "system"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             ServiceClass::User => "user",
             ServiceClass::System => "system",
+            ServiceClass::Unknown(value) => value,
         }
     }
 }
 
+impl Serialize for ServiceClass {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceClass {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "user" => return Ok(ServiceClass::User),
+            "system" => return Ok(ServiceClass::System),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(ServiceClass::Unknown(value))
+    }
+}
+
 /// Where a run (a set of jobs) is.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RunPhase {
-    #[serde(rename = "created")]
     Created,
-    #[serde(rename = "running")]
     Running,
-    #[serde(rename = "success")]
     Success,
-    #[serde(rename = "failed")]
     Failed,
-    #[serde(rename = "cancelled")]
     Cancelled,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl RunPhase {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "created",
+        "running",
+        "success",
+        "failed",
+        "cancelled",
+    ];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             RunPhase::Created => "created",
             RunPhase::Running => "running",
             RunPhase::Success => "success",
             RunPhase::Failed => "failed",
             RunPhase::Cancelled => "cancelled",
+            RunPhase::Unknown(value) => value,
         }
     }
 }
 
+impl Serialize for RunPhase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RunPhase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "created" => return Ok(RunPhase::Created),
+            "running" => return Ok(RunPhase::Running),
+            "success" => return Ok(RunPhase::Success),
+            "failed" => return Ok(RunPhase::Failed),
+            "cancelled" => return Ok(RunPhase::Cancelled),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(RunPhase::Unknown(value))
+    }
+}
+
 /// Where a job (one execution of one action inside a run) is.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobPhase {
-    #[serde(rename = "created")]
     Created,
     /// Waiting for the actions it depends on to succeed (or be ready).
-    #[serde(rename = "waiting_deps")]
     WaitingDeps,
     /// Its process is running.
-    #[serde(rename = "running")]
     Running,
     /// Its process ended and it waits to be started again (retry or restart).
-    #[serde(rename = "backoff")]
     Backoff,
     /// It was asked to stop; the stop signal was sent, the grace period runs.
-    #[serde(rename = "stopping")]
     Stopping,
     /// Its process exited with status 0.
-    #[serde(rename = "success")]
     Success,
     /// It failed for good: non-zero exit, timeout, spawn error or crash-loop
     /// limit, after every retry.
-    #[serde(rename = "failed")]
     Failed,
     /// It was stopped on request (service stop, job stop, run cancel).
-    #[serde(rename = "exited")]
     Exited,
     /// It never ran: an action it depends on failed.
-    #[serde(rename = "skipped")]
     Skipped,
     /// It never ran: its run was cancelled (or its service stopped) first.
-    #[serde(rename = "cancelled")]
     Cancelled,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl JobPhase {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "created",
+        "waiting_deps",
+        "running",
+        "backoff",
+        "stopping",
+        "success",
+        "failed",
+        "exited",
+        "skipped",
+        "cancelled",
+    ];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             JobPhase::Created => "created",
             JobPhase::WaitingDeps => "waiting_deps",
@@ -145,36 +244,68 @@ impl JobPhase {
             JobPhase::Exited => "exited",
             JobPhase::Skipped => "skipped",
             JobPhase::Cancelled => "cancelled",
+            JobPhase::Unknown(value) => value,
         }
     }
 }
 
+impl Serialize for JobPhase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JobPhase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "created" => return Ok(JobPhase::Created),
+            "waiting_deps" => return Ok(JobPhase::WaitingDeps),
+            "running" => return Ok(JobPhase::Running),
+            "backoff" => return Ok(JobPhase::Backoff),
+            "stopping" => return Ok(JobPhase::Stopping),
+            "success" => return Ok(JobPhase::Success),
+            "failed" => return Ok(JobPhase::Failed),
+            "exited" => return Ok(JobPhase::Exited),
+            "skipped" => return Ok(JobPhase::Skipped),
+            "cancelled" => return Ok(JobPhase::Cancelled),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(JobPhase::Unknown(value))
+    }
+}
+
 /// What a service as a whole is doing.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceState {
-    #[serde(rename = "inactive")]
     Inactive,
-    #[serde(rename = "starting")]
     Starting,
-    #[serde(rename = "running")]
     Running,
-    #[serde(rename = "backoff")]
     Backoff,
-    #[serde(rename = "stopping")]
     Stopping,
-    #[serde(rename = "success")]
     Success,
-    #[serde(rename = "failed")]
     Failed,
-    #[serde(rename = "exited")]
     Exited,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl ServiceState {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "inactive", "starting", "running", "backoff", "stopping", "success", "failed", "exited",
+    ];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             ServiceState::Inactive => "inactive",
             ServiceState::Starting => "starting",
@@ -184,106 +315,246 @@ impl ServiceState {
             ServiceState::Success => "success",
             ServiceState::Failed => "failed",
             ServiceState::Exited => "exited",
+            ServiceState::Unknown(value) => value,
         }
+    }
+}
+
+impl Serialize for ServiceState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "inactive" => return Ok(ServiceState::Inactive),
+            "starting" => return Ok(ServiceState::Starting),
+            "running" => return Ok(ServiceState::Running),
+            "backoff" => return Ok(ServiceState::Backoff),
+            "stopping" => return Ok(ServiceState::Stopping),
+            "success" => return Ok(ServiceState::Success),
+            "failed" => return Ok(ServiceState::Failed),
+            "exited" => return Ok(ServiceState::Exited),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(ServiceState::Unknown(value))
     }
 }
 
 /// What to do when an action's process exits.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestartPolicy {
-    #[serde(rename = "never")]
     Never,
-    #[serde(rename = "on_failure")]
     OnFailure,
-    #[serde(rename = "always")]
     Always,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl RestartPolicy {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["never", "on_failure", "always"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             RestartPolicy::Never => "never",
             RestartPolicy::OnFailure => "on_failure",
             RestartPolicy::Always => "always",
+            RestartPolicy::Unknown(value) => value,
         }
+    }
+}
+
+impl Serialize for RestartPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RestartPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "never" => return Ok(RestartPolicy::Never),
+            "on_failure" => return Ok(RestartPolicy::OnFailure),
+            "always" => return Ok(RestartPolicy::Always),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(RestartPolicy::Unknown(value))
     }
 }
 
 /// Where a log line came from.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LogStream {
-    #[serde(rename = "stdout")]
     Stdout,
-    #[serde(rename = "stderr")]
     Stderr,
-    #[serde(rename = "system")]
     System,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl LogStream {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["stdout", "stderr", "system"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             LogStream::Stdout => "stdout",
             LogStream::Stderr => "stderr",
             LogStream::System => "system",
+            LogStream::Unknown(value) => value,
         }
     }
 }
 
+impl Serialize for LogStream {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LogStream {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "stdout" => return Ok(LogStream::Stdout),
+            "stderr" => return Ok(LogStream::Stderr),
+            "system" => return Ok(LogStream::System),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(LogStream::Unknown(value))
+    }
+}
+
 /// How bad a log line is.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LogLevel {
-    #[serde(rename = "debug")]
     Debug,
-    #[serde(rename = "info")]
     Info,
-    #[serde(rename = "warn")]
     Warn,
-    #[serde(rename = "error")]
     Error,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl LogLevel {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["debug", "info", "warn", "error"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             LogLevel::Debug => "debug",
             LogLevel::Info => "info",
             LogLevel::Warn => "warn",
             LogLevel::Error => "error",
+            LogLevel::Unknown(value) => value,
         }
     }
 }
 
+impl Serialize for LogLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LogLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "debug" => return Ok(LogLevel::Debug),
+            "info" => return Ok(LogLevel::Info),
+            "warn" => return Ok(LogLevel::Warn),
+            "error" => return Ok(LogLevel::Error),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(LogLevel::Unknown(value))
+    }
+}
+
 /// How a health check probes an action.
+///
+/// A value this version of the schema does not know is `Unknown` in
+/// replies (a newer server may send one); servers refuse it in params.
 #[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HealthKind {
-    #[serde(rename = "exec")]
     Exec,
-    #[serde(rename = "tcp")]
     Tcp,
-    #[serde(rename = "http")]
     Http,
+    /// A value this version of the schema does not know.
+    Unknown(String),
 }
 
 #[allow(dead_code)]
 impl HealthKind {
+    /// Every value this version of the schema knows, in schema order.
+    pub const VALUES: &'static [&'static str] = &["exec", "tcp", "http"];
+
     /// The value on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             HealthKind::Exec => "exec",
             HealthKind::Tcp => "tcp",
             HealthKind::Http => "http",
+            HealthKind::Unknown(value) => value,
         }
+    }
+}
+
+impl Serialize for HealthKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for HealthKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "exec" => return Ok(HealthKind::Exec),
+            "tcp" => return Ok(HealthKind::Tcp),
+            "http" => return Ok(HealthKind::Http),
+            _ => {}
+        }
+        if oschema_strict::refusing() {
+            return Err(serde::de::Error::unknown_variant(&value, Self::VALUES));
+        }
+        Ok(HealthKind::Unknown(value))
     }
 }
 
@@ -1286,5 +1557,30 @@ mod oschema_time {
         deserializer: D,
     ) -> Result<T, D::Error> {
         T::deserialize_otime(deserializer)
+    }
+}
+
+/// How enum values this version of the schema does not know are decoded:
+/// kept (as the enum's unknown variant) by default, as clients need, and
+/// refused inside [`oschema_strict::refuse_unknown`], as servers decode params.
+#[allow(dead_code)]
+pub mod oschema_strict {
+    use std::cell::Cell;
+
+    thread_local! {
+        static REFUSING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Runs `f` with unknown enum values refused (a decoding error).
+    pub fn refuse_unknown<R>(f: impl FnOnce() -> R) -> R {
+        let before = REFUSING.with(|refusing| refusing.replace(true));
+        let result = f();
+        REFUSING.with(|refusing| refusing.set(before));
+        result
+    }
+
+    /// Whether unknown enum values are refused on this thread now.
+    pub fn refusing() -> bool {
+        REFUSING.with(|refusing| refusing.get())
     }
 }
