@@ -91,9 +91,9 @@ impl HeroProcHandler for Handler {
             return Err(RpcError::invalid_spec().with_data(data));
         }
         let mut state = self.state.lock().unwrap();
-        let wanted = match (spec.wanted, state.services.get(&spec.name)) {
+        let wanted = match (spec.wanted.clone(), state.services.get(&spec.name)) {
             (Some(wanted), _) => wanted,
-            (None, Some(old)) => old.wanted,
+            (None, Some(old)) => old.wanted.clone(),
             (None, None) => WantedState::Stop,
         };
         let status = ServiceStatus {
