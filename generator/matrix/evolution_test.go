@@ -13,6 +13,7 @@ import (
 	"github.com/lhumina-code/rules_oschema/generator/emit/golang"
 	"github.com/lhumina-code/rules_oschema/generator/emit/js"
 	"github.com/lhumina-code/rules_oschema/generator/emit/python"
+	"github.com/lhumina-code/rules_oschema/generator/emit/rust"
 	"github.com/lhumina-code/rules_oschema/generator/model"
 	"github.com/lhumina-code/rules_oschema/generator/resolve"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
@@ -114,6 +115,24 @@ const item = await c.get({ id: "x" });
 const items = await c.list();
 console.log(item.id, item.phase, items.length, items[1].phase);
 `
+	evolutionRust = `pub mod rust_types {
+    include!("rust_types.rs");
+}
+
+pub mod rust_client {
+    use super::rust_types::*;
+    include!("rust_client.rs");
+}
+
+fn main() {
+    let endpoint = std::env::args().nth(1).expect("usage: evo <endpoint>");
+    let c = rust_client::EvoClient::connect(&endpoint).expect("endpoint");
+    let item = c.get("x").expect("get");
+    let items = c.list().expect("list");
+    let phase = items[1].phase.as_str();
+    println!("{} {} {} {}", item.id, item.phase.as_str(), items.len(), phase);
+}
+`
 )
 
 func evolutionSchema(t *testing.T, src string) (*model.Schema, *model.Service) {
@@ -128,9 +147,9 @@ func evolutionSchema(t *testing.T, src string) (*model.Schema, *model.Service) {
 
 // TestOldClientsNewServer: clients generated from v1 call a generated Go
 // server of v2 (a new enum value and a new field in its results, a new
-// optional param, a new method): the Go, Python and JavaScript clients
-// all decode the replies, keep the enum value they do not know, and
-// ignore the field.
+// optional param, a new method): the Go, Python, JavaScript and Rust
+// clients all decode the replies, keep the enum value they do not know,
+// and ignore the field.
 func TestOldClientsNewServer(t *testing.T) {
 	testtool.SkipUnderBazel(t, "builds a generated Go server and runs Python and node")
 	v1, svc1 := evolutionSchema(t, evolutionV1)
@@ -166,4 +185,16 @@ func TestOldClientsNewServer(t *testing.T) {
 		filepath.Join(jsDir, "client.js"), ep.Unix).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Equal(t, want, string(out), "JavaScript v1 client")
+
+	// Rust: the unknown value is Phase::Unknown("paused").
+	rustFiles := map[string][]byte{"src/main.rs": []byte(evolutionRust)}
+	for _, gen := range []func(*model.Schema, *model.Service, emit.Options) ([]emit.File, error){rust.GenerateTypes, rust.GenerateClient} {
+		files, err := gen(v1, svc1, emit.Options{})
+		require.NoError(t, err)
+		for _, f := range files {
+			rustFiles["src/"+f.Name] = f.Content
+		}
+	}
+	rbin := cargoBuild(t, scratchDir(t, "evo-v1-rust"), "oschema_evo_v1", rustFiles)
+	assert.Equal(t, want, run(t, "", rbin, ep.Unix), "Rust v1 client")
 }
