@@ -211,6 +211,18 @@ type Method struct {
 	Positional bool
 }
 
+// PositionalMin is how many params a call of a Positional method always
+// sends: every param up to the last required one (the optional ones after
+// it are left out when not given).
+func (m *Method) PositionalMin() int {
+	for i := len(m.Params) - 1; i >= 0; i-- {
+		if !m.Params[i].Optional {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // Deprecated reports whether the method's doc has a paragraph starting
 // "Deprecated:", the convention of Go doc comments: the OpenRPC document
 // then says deprecated: true, and the JavaScript declarations @deprecated.

@@ -1097,11 +1097,10 @@ func (g *gen) positionalFunc(n string, m *model.Method) {
 	g.w("// up to the last one given, with null for one left out before it.")
 	g.w("func (x ", n, ") positional() []interface{} {")
 	var vals []string
-	required := 0
-	for i, p := range m.Params {
+	required := m.PositionalMin()
+	for _, p := range m.Params {
 		v := "x." + g.fieldName(p)
 		if !p.Optional {
-			required = i + 1
 			if nilable(p.Type) {
 				v = "emptyIfNil(" + v + ")"
 			}

@@ -142,13 +142,7 @@ func (g *gen) js() string {
 // @positional method: how many leading params are required, then each
 // param read from the by-name params object, in declared order.
 func positionalArgs(m *model.Method) []string {
-	required := 0
-	for i, p := range m.Params {
-		if !p.Optional {
-			required = i + 1
-		}
-	}
-	args := []string{strconv.Itoa(required)}
+	args := []string{strconv.Itoa(m.PositionalMin())}
 	for _, p := range m.Params {
 		if jsIdentRE.MatchString(p.Name) {
 			args = append(args, "params."+p.Name)

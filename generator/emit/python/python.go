@@ -800,13 +800,7 @@ func (g *gen) method(m *model.Method) {
 		g.emit(cat(leaf("params["+key+"] = "), g.enc(p.Type, leaf(n), 0)).lines("            "))
 	}
 	if m.Positional {
-		required := 0
-		for i, p := range m.Params {
-			if !p.Optional {
-				required = i + 1
-			}
-		}
-		if required < len(m.Params) {
+		if required := m.PositionalMin(); required < len(m.Params) {
 			// Up to the last param given: trailing optional ones are left out.
 			if required == 0 {
 				g.p("        while params and params[-1] is None:")

@@ -430,12 +430,9 @@ func (c *clientGen) writeMethod(b *strings.Builder, m *model.Method) {
 // rustfmt lays out an array of string literals) and the runtime's
 // by_position.
 func (c *clientGen) writePositional(b *strings.Builder, m *model.Method) {
-	required := 0
+	required := m.PositionalMin()
 	items := make([]string, len(m.Params))
 	for i, p := range m.Params {
-		if !p.Optional {
-			required = i + 1
-		}
 		items[i] = rustString(p.Name)
 	}
 	rustArray(b, "        ", "const NAMES: &[&str] = &[", items, "];")
