@@ -67,21 +67,15 @@ func envInt(name string, def int) int {
 	return def
 }
 
+// statusKB is the number of a /proc/<pid>/status field (kB for VmHWM, a
+// count for Threads), 0 when it cannot be read.
 func statusKB(pid int, field string) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
+	f := strings.Fields(procStatus(pid, field))
+	if len(f) == 0 {
 		return 0
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, field+":") {
-			f := strings.Fields(strings.TrimPrefix(line, field+":"))
-			if len(f) > 0 {
-				n, _ := strconv.ParseInt(f[0], 10, 64)
-				return n
-			}
-		}
-	}
-	return 0
+	n, _ := strconv.ParseInt(f[0], 10, 64)
+	return n
 }
 
 func benchServer(t *testing.T, p *serverProc, conns, calls int) benchResult {

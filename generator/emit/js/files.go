@@ -2,7 +2,6 @@ package js
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -144,7 +143,7 @@ func (g *gen) js() string {
 func positionalArgs(m *model.Method) []string {
 	args := []string{strconv.Itoa(m.PositionalMin())}
 	for _, p := range m.Params {
-		if jsIdentRE.MatchString(p.Name) {
+		if identRe.MatchString(p.Name) {
 			args = append(args, "params."+p.Name)
 		} else {
 			args = append(args, "params["+jsStr(p.Name)+"]")
@@ -152,8 +151,6 @@ func positionalArgs(m *model.Method) []string {
 	}
 	return args
 }
-
-var jsIdentRE = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
 
 // hasPositional reports whether the service has a @positional method
 // (which needs the runtime's positional()).
