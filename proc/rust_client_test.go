@@ -26,7 +26,7 @@ func TestRustClientAgainstDaemon(t *testing.T) {
 	}
 	files := map[string][]byte{"src/main.rs": read("testdata/rust_client/main.rs")}
 	for _, name := range []string{"rust_types.rs", "rust_client.rs"} {
-		files["src/hero_proc/"+name] = read("hero_proc/generated/" + name)
+		files["src/hero_proc/"+name] = read("hero_proc/generated/rust/" + name)
 	}
 	bin := testtool.CargoBuild(t, t.TempDir(), "oschema_hero_proc_rust_client", files)
 	out, err := exec.Command(bin, d.Socket).CombinedOutput()

@@ -43,7 +43,7 @@ func startRustServer(t *testing.T) *proc.Client {
 	}
 	files := map[string][]byte{"src/main.rs": read("testdata/rust_handler/main.rs")}
 	for _, name := range []string{"rust_types.rs", "rust_server.rs"} {
-		files["src/hero_proc/"+name] = read("hero_proc/generated/" + name)
+		files["src/hero_proc/"+name] = read("hero_proc/generated/rust/" + name)
 	}
 	start := time.Now()
 	bin := testtool.CargoBuild(t, t.TempDir(), rustHandlerCrate, files)

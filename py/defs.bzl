@@ -79,20 +79,21 @@ def oschema_py_library(
 
     Creates:
       `name + ".gen"`: the oschema_generate target writing the client as
-        `bazel-bin/<package>/<name>.gen/<module>.py`;
-      `name`: a py_library of that file whose import root is that
-        directory, so code depending on it writes `import <module>` (or
-        `from <module> import FooServiceClient`).
+        the package `bazel-bin/<package>/<name>.gen/python/<module>/`
+        (`__init__.py` and `py.typed`, as in a committed generated/);
+      `name`: a py_library of it whose import root is
+        `<name>.gen/python`, so code depending on it writes
+        `import <module>` (or `from <module> import FooServiceClient`).
 
-    The client is a single module named `module`, not `client`, so that a
-    py_binary depending on the clients of two services gets two modules.
-    Each module name must be unique among everything on that binary's
-    Python path. The client uses the standard library only.
+    The client is a package named `module`, so that a py_binary depending
+    on the clients of two services gets two packages. Each name must be
+    unique among everything on that binary's Python path. The client uses
+    the standard library only.
 
     Args:
       name: the py_library's name; Gazelle's oschema extension writes "{dirname}_py".
       schema: the oschema_library.
-      module: the top-level Python module name of the client (an
+      module: the top-level Python package name of the client (an
         identifier: no dots); Gazelle writes "{dirname}_client".
       service: the service, when the schema has several.
       deps: extra py_library deps.
@@ -106,14 +107,15 @@ def oschema_py_library(
         schema = schema,
         service = service,
         artifacts = ["python"],
-        out_names = {"client.py": module + ".py"},
+        python_package = module,
         visibility = visibility,
         **kwargs
     )
     _py_library(
         name = name,
         srcs = [":" + gen],
-        imports = [gen],
+        data = [":" + gen],  # py.typed
+        imports = [gen + "/python"],
         deps = deps or [],
         visibility = visibility,
         **kwargs

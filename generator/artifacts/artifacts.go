@@ -6,6 +6,7 @@ package artifacts
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -32,9 +33,79 @@ var All = []Artifact{
 	{"rust_client", []string{"rust_client.rs"}, "Rust blocking client (std and serde_json), for include! next to rust_types.rs", rust.GenerateClient},
 	{"openrpc", []string{"openrpc.json"}, "OpenRPC 1.2 document", openrpc.Generate},
 	{"js", []string{"client.js", "client.d.ts", "package.json"}, "JavaScript ES module client with TypeScript declarations, and its package.json", js.Generate},
-	{"python", []string{"client.py"}, "Python 3.9+ client, standard library only", python.Generate},
+	{"python", []string{"client.py", "py.typed"}, "Python 3.9+ client package, standard library only, typed (PEP 561)", python.Generate},
 	{"go", []string{"api.go"}, "Go types, client and server", golang.Generate},
 }
+
+// Layout says where each file goes under a directory of generated files
+// (the CLI's -out, oschema_generate's outputs, the committed generated/):
+// one directory per language, as each ecosystem lays out packages. Go's
+// api.go and the OpenRPC document stay at the top: the directory is the Go
+// package, and the Go and Rust servers embed the document from there.
+// PythonPackage in a path stands for the Python package's name.
+var Layout = map[string]string{
+	"api.go":         "api.go",
+	"client.d.ts":    "js/client.d.ts",
+	"client.js":      "js/client.js",
+	"client.py":      "python/" + PythonPackage + "/__init__.py",
+	"openrpc.json":   "openrpc.json",
+	"package.json":   "js/package.json",
+	"py.typed":       "python/" + PythonPackage + "/py.typed",
+	"rust_client.rs": "rust/rust_client.rs",
+	"rust_server.rs": "rust/rust_server.rs",
+	"rust_types.rs":  "rust/rust_types.rs",
+}
+
+// PythonPackage is the placeholder of Layout's Python paths.
+const PythonPackage = "{python_package}"
+
+// Path returns where the file name goes, relative to the directory of
+// generated files, with pythonPackage as the Python package's name.
+func Path(name, pythonPackage string) string {
+	p, ok := Layout[name]
+	if !ok {
+		return name
+	}
+	return strings.ReplaceAll(p, PythonPackage, pythonPackage)
+}
+
+// DefaultPythonPackage is the Python package of a schema named name (its
+// directory's name): lower case, with "-" and "." as "_". The rules
+// compute the same (rules/private/clients.bzl); a name that still is not
+// a Python identifier, or is a keyword, is an error that asks for
+// -python-package.
+func DefaultPythonPackage(name string) (string, error) {
+	p := strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(name))
+	if err := CheckPythonPackage(p); err != nil {
+		return "", fmt.Errorf("the schema name %q makes no Python package name (%v): choose one with -python-package (python_package in the rules)", name, err)
+	}
+	return p, nil
+}
+
+// CheckPythonPackage reports whether p can be imported: a Python
+// identifier of ASCII letters, digits and "_", not a keyword.
+func CheckPythonPackage(p string) error {
+	if !pythonIdent.MatchString(p) {
+		return fmt.Errorf("%q is not a Python identifier (letters, digits and _, not starting with a digit)", p)
+	}
+	if pythonKeywords[p] {
+		return fmt.Errorf("%q is a Python keyword", p)
+	}
+	return nil
+}
+
+// pythonKeywords is Python's keyword.kwlist: names `import` cannot take.
+var pythonKeywords = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`False None True and as assert async await break class continue
+		def del elif else except finally for from global if import in is lambda nonlocal not or
+		pass raise return try while with yield`) {
+		pythonKeywords[k] = true
+	}
+}
+
+var pythonIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Default are the six artifacts of the ecosystem; Go is opt-in.
 var Default = []string{"rust_types", "rust_server", "rust_client", "openrpc", "js", "python"}

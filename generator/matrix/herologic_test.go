@@ -65,7 +65,7 @@ func TestHeroLogic(t *testing.T) {
 	})
 	committed := scratchDir(t, "hero_logic-python-committed")
 	writeFiles(t, committed, map[string][]byte{
-		"client.py": readTestdata(t, root, "examples", "hero_logic", "generated", "client.py"),
+		"client.py": readTestdata(t, root, "examples", "hero_logic", "generated", "python", "hero_logic", "__init__.py"),
 		"driver.py": readTestdata(t, "testdata", "generic", "driver.py"),
 	})
 

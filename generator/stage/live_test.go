@@ -34,8 +34,18 @@ func loadTestSchema(t testing.TB, base, name string) *model.Schema {
 }
 
 // pregenerate writes the openrpc, python and js artifacts of s into dir,
-// as a committed generated/ directory holds them.
+// as a committed generated/ directory holds them (artifacts.Layout).
 func pregenerate(t testing.TB, s *model.Schema, dir string) {
+	t.Helper()
+	pregenerateAs(t, s, dir, func(name string) string {
+		pkg, err := artifacts.DefaultPythonPackage(s.Name)
+		require.NoError(t, err)
+		return artifacts.Path(name, pkg)
+	})
+}
+
+// pregenerateAs is pregenerate with each file at path(its name).
+func pregenerateAs(t testing.TB, s *model.Schema, dir string, path func(string) string) {
 	t.Helper()
 	chosen, err := artifacts.Select("openrpc,python,js")
 	require.NoError(t, err)
@@ -43,7 +53,7 @@ func pregenerate(t testing.TB, s *model.Schema, dir string) {
 		files, err := a.Generate(s, s.Services[0], emit.Options{})
 		require.NoError(t, err)
 		for _, f := range files {
-			p := filepath.Join(dir, f.Name)
+			p := filepath.Join(dir, filepath.FromSlash(path(f.Name)))
 			require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 			require.NoError(t, os.WriteFile(p, f.Content, 0o644))
 		}
@@ -247,7 +257,7 @@ func TestStageLiveServices(t *testing.T) {
 	assert.True(t, kinds["field-type-changed Point.x"], "%v", kinds)
 
 	// The matching client is copied byte for byte; the others are marked.
-	pre, err := os.ReadFile(filepath.Join(from, "alpha", "generated", "client.py"))
+	pre, err := os.ReadFile(filepath.Join(from, "alpha", "generated", "python", "alpha", "__init__.py"))
 	require.NoError(t, err)
 	staged, err := os.ReadFile(filepath.Join(outPy, "alpha_client.py"))
 	require.NoError(t, err)
@@ -420,7 +430,7 @@ func TestStageLiveRustServices(t *testing.T) {
 	assert.True(t, kinds["method-added BetaService.scale"], "%v", kinds)
 	assert.True(t, kinds["field-type-changed Point.x"], "%v", kinds)
 
-	pre, err := os.ReadFile(filepath.Join(from, "alpha", "generated", "client.py"))
+	pre, err := os.ReadFile(filepath.Join(from, "alpha", "generated", "python", "alpha", "__init__.py"))
 	require.NoError(t, err)
 	staged, err := os.ReadFile(filepath.Join(outPy, "alpha_client.py"))
 	require.NoError(t, err)
@@ -473,4 +483,43 @@ console.log(p.label, (await bc.scale({p, factor: 3})).x);
 	out, err = exec.Command(node, "--input-type=module", "-e", js, outJS, sockets).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Equal(t, "hello js\nj 4.5\n", string(out))
+}
+
+// TestCandidateLayouts: pre-generated clients are found in the
+// per-language layout of a generated/ directory (python/<package>/,
+// js/) and in a flat directory (files placed with -o or out_names), once
+// each: the js/ of a candidate is not a candidate of its own.
+func TestCandidateLayouts(t *testing.T) {
+	alpha := loadTestSchema(t, ".", "alpha")
+	root := t.TempDir()
+	layout := filepath.Join(root, "svc", "generated")
+	flat := filepath.Join(root, "flat", "out")
+	pregenerate(t, alpha, layout)
+	pregenerateAs(t, alpha, flat, func(name string) string { return name })
+	// An __init__.py that the generator did not write is not a client.
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "svc", "generated", "python", "aaa"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "svc", "generated", "python", "aaa", "__init__.py"), []byte("x = 1\n"), 0o644))
+
+	idx, err := indexClients([]string{root})
+	require.NoError(t, err)
+	require.Len(t, idx, 2, "one candidate per directory of generated files")
+	byDir := map[string]*candidate{}
+	for _, c := range idx {
+		byDir[c.dir] = c
+	}
+	require.Contains(t, byDir, flat)
+	require.Contains(t, byDir, layout)
+	assert.Equal(t, map[string]string{
+		"python": filepath.Join(layout, "python", "alpha", "__init__.py"),
+		"js":     filepath.Join(layout, "js", "client.js"),
+	}, byDir[layout].files)
+	assert.Equal(t, map[string]string{
+		"python": filepath.Join(flat, "client.py"),
+		"js":     filepath.Join(flat, "client.js"),
+	}, byDir[flat].files)
+	for _, c := range idx {
+		assert.Equal(t, alpha.Hash(), c.hashes["python"], c.dir)
+		assert.Equal(t, alpha.Hash(), c.hashes["js"], c.dir)
+		assert.True(t, c.names["alpha"], "%s answers to its schema's name", c.dir)
+	}
 }

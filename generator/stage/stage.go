@@ -228,10 +228,10 @@ func stageOne(ctx context.Context, opts Options, idx []*candidate, svc string) R
 		// schema of several services serves a per-service document whose
 		// own hash differs from the schema's).
 		matches := func(h string) bool { return h != "" && (h == r.LiveHash || h == r.Announced) }
-		useBuilt := c != nil && c.files[lang] && matches(c.hashes[lang])
+		useBuilt := c != nil && c.files[lang] != "" && matches(c.hashes[lang])
 		langMark := mark
 		if c != nil && !useBuilt {
-			if c.files[lang] || !matches(c.hash()) {
+			if c.files[lang] != "" || !matches(c.hash()) {
 				stale = true
 			} else {
 				langMark = fmt.Sprintf("generated at staging time from the live rpc.discover document of service %s: %s has no %s client, and its model matches the live one", svc, c.dir, lang)
@@ -245,7 +245,12 @@ func stageOne(ctx context.Context, opts Options, idx []*candidate, svc string) R
 		for _, from := range sortedKeys(pre) {
 			dest := filepath.Join(out, svc+pre[from])
 			if useBuilt {
-				data, err := os.ReadFile(filepath.Join(c.dir, from))
+				// The other files of the artifact lie beside the primary.
+				p := filepath.Join(filepath.Dir(c.files[lang]), from)
+				if from == primary[lang] {
+					p = c.files[lang]
+				}
+				data, err := os.ReadFile(p)
 				if os.IsNotExist(err) && from != primary[lang] {
 					continue // e.g. no client.d.ts beside client.js
 				}
@@ -300,7 +305,8 @@ func stageOne(ctx context.Context, opts Options, idx []*candidate, svc string) R
 	return r
 }
 
-// primary is the file whose hash a language's .hash file records.
+// primary is the file whose hash a language's .hash file records, by its
+// name in the artifact.
 var primary = map[string]string{"python": "client.py", "js": "client.js"}
 
 func isTimeout(err error) bool {
@@ -505,7 +511,7 @@ func sortedKeys[V any](m map[string]V) []string {
 type candidate struct {
 	dir     string
 	names   map[string]bool   // service names it answers to
-	files   map[string]bool   // "python", "js": the client is there
+	files   map[string]string // "python", "js": the path of the client's primary file
 	hashes  map[string]string // language -> hash in its header
 	doc     *model.Schema     // imported openrpc.json, nil if absent
 	docHash string
@@ -541,6 +547,7 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, "__pycache__"
 func indexClients(from []string) ([]*candidate, error) {
 	var out []*candidate
 	for _, root := range from {
+		found := map[string]bool{}
 		err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err != nil {
 				if p == root {
@@ -554,8 +561,12 @@ func indexClients(from []string) ([]*candidate, error) {
 			if p != root && (skipDirs[d.Name()] || strings.HasPrefix(d.Name(), "bazel-")) {
 				return filepath.SkipDir
 			}
+			if found[filepath.Dir(p)] && layoutDirs[d.Name()] {
+				return filepath.SkipDir // a language's files of the candidate above
+			}
 			if c := readCandidate(p); c != nil {
 				out = append(out, c)
+				found[p] = true
 			}
 			return nil
 		})
@@ -566,23 +577,52 @@ func indexClients(from []string) ([]*candidate, error) {
 	return out, nil
 }
 
+// layouts are where a directory of generated files keeps each language's
+// primary file: in the per-language directories the CLI's -out and the
+// rules write (artifacts.Layout), or flat (files named with -o or
+// out_names).
+var layouts = map[string][]string{
+	"python": {filepath.Join("python", "*", "__init__.py"), "client.py"},
+	"js":     {filepath.Join("js", "client.js"), "client.js"},
+}
+
+// layoutDirs are the per-language directories of a candidate.
+var layoutDirs = map[string]bool{"python": true, "js": true, "rust": true}
+
+// globEscape quotes the metacharacters of filepath.Match in a literal path.
+func globEscape(p string) string {
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(p)
+}
+
 func readCandidate(dir string) *candidate {
-	c := &candidate{dir: dir, names: map[string]bool{}, files: map[string]bool{}, hashes: map[string]string{}}
+	c := &candidate{dir: dir, names: map[string]bool{}, files: map[string]string{}, hashes: map[string]string{}}
 	found := false
-	for lang, name := range primary {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			continue
-		}
-		found = true
-		c.files[lang] = true
-		src, hash := parseHeader(data)
-		c.hashes[lang] = hash
-		if src != "" {
-			c.names[pathBase(src)] = true
-		}
-		if sock := defaultSocket(data); sock != "" {
-			c.names[pathBase(strings.TrimSuffix(sock, "/"+SocketName))] = true
+	for _, lang := range sortedKeys(layouts) {
+		for _, pattern := range layouts[lang] {
+			matches, _ := filepath.Glob(filepath.Join(globEscape(dir), pattern))
+			for _, p := range matches {
+				data, err := os.ReadFile(p)
+				if err != nil {
+					continue
+				}
+				src, hash := parseHeader(data)
+				if hash == "" {
+					continue // an __init__.py the generator did not write
+				}
+				found = true
+				c.files[lang] = p
+				c.hashes[lang] = hash
+				if src != "" {
+					c.names[pathBase(src)] = true
+				}
+				if sock := defaultSocket(data); sock != "" {
+					c.names[pathBase(strings.TrimSuffix(sock, "/"+SocketName))] = true
+				}
+				break
+			}
+			if c.files[lang] != "" {
+				break
+			}
 		}
 	}
 	if data, err := os.ReadFile(filepath.Join(dir, openrpc.FileName)); err == nil {

@@ -7,10 +7,10 @@ def _py_library_test_impl(ctx):
     env = analysistest.begin(ctx)
     target = analysistest.target_under_test(env)
     srcs = [f.short_path for f in target[PyInfo].transitive_sources.to_list()]
-    asserts.equals(env, ["py/tests/paint/paint_py.gen/paint_client.py"], srcs)
+    asserts.equals(env, ["py/tests/paint/paint_py.gen/python/paint_client/__init__.py"], srcs)
 
-    # The import root is the .gen directory, so the module is `paint_client`.
-    asserts.true(env, "rules_oschema/py/tests/paint/paint_py.gen" in target[PyInfo].imports.to_list(), str(target[PyInfo].imports))
+    # The import root is the .gen directory's python/, so the package is `paint_client`.
+    asserts.true(env, "rules_oschema/py/tests/paint/paint_py.gen/python" in target[PyInfo].imports.to_list(), str(target[PyInfo].imports))
     return analysistest.end(env)
 
 py_library_test = analysistest.make(_py_library_test_impl)
@@ -20,7 +20,8 @@ def _py_gen_test_impl(ctx):
     target = analysistest.target_under_test(env)
     info = target[OschemaGeneratedInfo]
     asserts.equals(env, ["python"], info.files.keys())
-    asserts.equals(env, ["paint_client.py"], [f.basename for f in info.files["python"].to_list()])
+    asserts.equals(env, ["python/paint_client/__init__.py", "python/paint_client/py.typed"], sorted([info.paths[f.short_path] for f in info.files["python"].to_list()]))
+    asserts.equals(env, "paint_client", info.python_package)
     argv = [a for a in analysistest.target_actions(env) if a.mnemonic == "OschemaGenerate"][0].argv
     asserts.true(env, "-artifacts" in argv and argv[argv.index("-artifacts") + 1] == "python", str(argv))
     return analysistest.end(env)

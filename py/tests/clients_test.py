@@ -66,7 +66,7 @@ class ClientsTest(unittest.TestCase):
 
     def test_two_services_are_two_modules(self):
         self.assertNotEqual(brush_client.__file__, paint_client.__file__)
-        self.assertTrue(paint_client.__file__.endswith("/paint_py.gen/paint_client.py"), paint_client.__file__)
+        self.assertTrue(paint_client.__file__.endswith("/paint_py.gen/python/paint_client/__init__.py"), paint_client.__file__)
         self.assertTrue(hasattr(paint_client, "PaintServiceClient"))
         self.assertTrue(hasattr(brush_client, "BrushServiceClient"))
         self.assertFalse(hasattr(paint_client, "BrushServiceClient"))

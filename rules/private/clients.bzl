@@ -4,17 +4,47 @@ load("//rules:compat.bzl", "toolchain_kwargs")
 load(":providers.bzl", "OschemaGeneratedInfo", "OschemaInfo")
 load(":toolchain.bzl", "TOOLCHAIN_TYPE")
 
-# The files each artifact produces, by default name. Keep in sync with
-# generator/artifacts (a test there checks this table).
+# The files each artifact produces, by name (what out_names and the CLI's
+# -o take). Keep in sync with generator/artifacts (a test there checks this
+# table and LAYOUT).
 ARTIFACTS = {
     "go": ["api.go"],
     "js": ["client.js", "client.d.ts", "package.json"],
     "openrpc": ["openrpc.json"],
-    "python": ["client.py"],
+    "python": ["client.py", "py.typed"],
     "rust_client": ["rust_client.rs"],
     "rust_server": ["rust_server.rs"],
     "rust_types": ["rust_types.rs"],
 }
+
+# Where each file goes in a directory of generated files (the target's
+# bazel-bin/<package>/<name>/ and the committed generated/): one directory
+# per language, as each ecosystem lays out packages; api.go (the directory
+# is the Go package) and openrpc.json at the top. {python_package} is the
+# Python package's name.
+LAYOUT = {
+    "api.go": "api.go",
+    "client.d.ts": "js/client.d.ts",
+    "client.js": "js/client.js",
+    "client.py": "python/{python_package}/__init__.py",
+    "openrpc.json": "openrpc.json",
+    "package.json": "js/package.json",
+    "py.typed": "python/{python_package}/py.typed",
+    "rust_client.rs": "rust/rust_client.rs",
+    "rust_server.rs": "rust/rust_server.rs",
+    "rust_types.rs": "rust/rust_types.rs",
+}
+
+def default_python_package(import_path):
+    """The Python package of a schema, as the CLI names it: its directory's name in lower case, - and . as _.
+
+    Args:
+      import_path: the schema's directory.
+
+    Returns:
+      The package name (the CLI rejects one that is not an identifier).
+    """
+    return import_path.rsplit("/", 1)[-1].lower().replace("-", "_").replace(".", "_")
 
 # The six artifacts of the ecosystem; Go is opt-in.
 DEFAULT_ARTIFACTS = ["rust_types", "rust_server", "rust_client", "openrpc", "js", "python"]
@@ -76,7 +106,7 @@ def rust_crate_root(label, files):
 
     Args:
       label: the oschema_generate target, for the header.
-      files: {artifact ("rust_types", "rust_server", "rust_client"): its file's basename}.
+      files: {artifact ("rust_types", "rust_server", "rust_client"): its file's path under the target's directory}.
 
     Returns:
       The file's content.
@@ -129,14 +159,23 @@ def _oschema_generate_impl(ctx):
         args.add("-go-package", ctx.attr.go_package)
     args.add_joined("-artifacts", artifacts, join_with = ",")
 
+    python_package = ctx.attr.python_package or default_python_package(info.import_path)
+    if "python" in artifacts:
+        args.add("-python-package", python_package)
+
     outputs = []
     groups = {}
+    paths = {}  # File -> its path under the target's directory
     for artifact in artifacts:
         files = []
         for default_name in ARTIFACTS[artifact]:
-            out = ctx.actions.declare_file("%s/%s" % (ctx.label.name, ctx.attr.out_names.get(default_name, default_name)))
+            rel = ctx.attr.out_names.get(default_name) or LAYOUT[default_name].replace("{python_package}", python_package)
+            if rel in paths.values():
+                fail("out_names: two files would be %s/%s; give each its own path" % (ctx.label.name, rel))
+            out = ctx.actions.declare_file("%s/%s" % (ctx.label.name, rel))
             args.add("-o", out, format = default_name + "=%s")
             files.append(out)
+            paths[out] = rel
         groups[artifact] = depset(files)
         outputs.extend(files)
     args.add(info.import_path if external else info.dir)
@@ -148,12 +187,12 @@ def _oschema_generate_impl(ctx):
     crate_root = None
     rust = [a for a in ["rust_types", "rust_server", "rust_client"] if a in groups]
     if rust:
-        if RUST_CRATE_ROOT in [f.basename for f in outputs]:
-            fail("out_names: %s is the crate root rules_oschema writes next to the Rust files; rename the other file" % RUST_CRATE_ROOT)
+        if RUST_CRATE_ROOT in paths.values():
+            fail("out_names: %s is the crate root rules_oschema writes above the Rust files; rename the other file" % RUST_CRATE_ROOT)
         crate_root = ctx.actions.declare_file("%s/%s" % (ctx.label.name, RUST_CRATE_ROOT))
         ctx.actions.write(crate_root, rust_crate_root(
             str(ctx.label),
-            {a: groups[a].to_list()[0].basename for a in rust},
+            {a: paths[groups[a].to_list()[0]] for a in rust},
         ))
         groups["rust_crate_root"] = depset([crate_root])
         groups["rust_crate"] = depset([crate_root], transitive = [groups[a] for a in rust])
@@ -173,6 +212,8 @@ def _oschema_generate_impl(ctx):
         OutputGroupInfo(**groups),
         OschemaGeneratedInfo(
             files = {a: groups[a] for a in artifacts},
+            paths = {f.short_path: rel for f, rel in paths.items()},
+            python_package = python_package if "python" in artifacts else None,
             rust_crate_root = crate_root,
             schema = info,
             service = ctx.attr.service or None,
@@ -198,8 +239,9 @@ client. With a Rust artifact there are two more: `rust_crate_root`, a
         ),
         "go_package": attr.string(doc = "Package clause of api.go; default: the schema name without underscores."),
         "out_names": attr.string_dict(
-            doc = "Renames generated files: {default name: new name}, e.g. {\"client.py\": \"hero_logic_client.py\"}.",
+            doc = "Moves generated files: {file name: path under the target's directory}, e.g. {\"client.py\": \"hero_logic_client.py\"} for a flat module instead of the package python/<python_package>/__init__.py.",
         ),
+        "python_package": attr.string(doc = "Name of the Python package, the directory python/<python_package>/; default: the schema's directory name in lower case, - and . as _."),
         "schema": attr.label(
             providers = [OschemaInfo],
             mandatory = True,
@@ -213,16 +255,18 @@ client. With a Rust artifact there are two more: `rust_crate_root`, a
 
 def _relative_files(ctx):
     """[(built File, committed path relative to the package)] for write-back and drift."""
-    return [(f, ctx.attr.generated_dir + "/" + f.basename) for f in ctx.files.generated]
+    paths = ctx.attr.generated[OschemaGeneratedInfo].paths
+    return [(f, ctx.attr.generated_dir + "/" + paths[f.short_path]) for f in ctx.files.generated]
 
 def _shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
 # The one rule for stale files, shared by the updater and the drift test: a
-# file directly under generated/ that carries the generator's header line
-# `oschema-model: sha256:...` but is not among the files generated now. Other
-# files (a BUILD file Gazelle writes there, a README, hand-written code) are
-# never stale.
+# file under generated/ that carries the generator's header line
+# `oschema-model: sha256:...` but is not among the files generated now, and
+# a py.typed (which has no header) left alone in its directory. Other files
+# (a BUILD file Gazelle writes there, a README, hand-written code) are never
+# stale.
 _STALE_MARK = "oschema-model: sha256:"
 
 def _oschema_update_impl(ctx):
@@ -238,18 +282,27 @@ def _oschema_update_impl(ctx):
         "mkdir -p \"$dest\"",
         "keep=()",
     ]
+    gdir = ctx.attr.generated_dir + "/"
     for f, rel in pairs:
-        name = rel.rsplit("/", 1)[-1]
-        lines.append("install -m 0644 \"$runfiles\"/%s \"$dest\"/%s" % (_shell_quote(f.short_path), _shell_quote(name)))
+        name = rel[len(gdir):]
+        lines.append("install -D -m 0644 \"$runfiles\"/%s \"$dest\"/%s" % (_shell_quote(f.short_path), _shell_quote(name)))
         lines.append("keep+=(%s)" % _shell_quote(name))
     lines.extend([
-        "# Remove files an earlier run generated that this one no longer does.",
-        "for f in \"$dest\"/*; do",
-        "  [ -f \"$f\" ] || continue",
-        "  base=\"${f##*/}\"",
-        "  case \" ${keep[*]} \" in *\" $base \"*) continue ;; esac",
+        "# Remove files an earlier run generated that this one no longer does",
+        "# (a py.typed left alone in its directory among them), then the",
+        "# directories that left empty.",
+        "kept() { case \" ${keep[*]} \" in *\" $1 \"*) return 0 ;; esac; return 1; }",
+        "while IFS= read -r -d '' f; do",
+        "  rel=\"${f#\"$dest\"/}\"",
+        "  kept \"$rel\" && continue",
         "  if grep -qF %s \"$f\"; then rm -f \"$f\"; echo \"removed stale $f\"; fi" % _shell_quote(_STALE_MARK),
-        "done",
+        "done < <(find \"$dest\" -type f -print0)",
+        "while IFS= read -r -d '' f; do",
+        "  rel=\"${f#\"$dest\"/}\"",
+        "  kept \"$rel\" && continue",
+        "  if [ \"$(find \"${f%/*}\" -mindepth 1 | wc -l)\" = 1 ]; then rm -f \"$f\"; echo \"removed stale $f\"; fi",
+        "done < <(find \"$dest\" -type f -name py.typed -print0)",
+        "find \"$dest\" -mindepth 1 -type d -empty -delete",
         "echo \"wrote %d file(s) to $dest\"" % len(pairs),
     ])
     script = ctx.actions.declare_file(ctx.label.name + ".sh")
@@ -272,11 +325,13 @@ oschema_update = rule(
     implementation = _oschema_update_impl,
     doc = """`bazel run` it to copy generated files into `<package>/<generated_dir>/`.
 
-It also removes stale files there: files directly under generated_dir that
-carry the `oschema-model: sha256:` header but are no longer generated. A
-BUILD file (generated_dir as a Bazel package) and other files are kept.""",
+It also removes stale files there: files under generated_dir that carry the
+`oschema-model: sha256:` header but are no longer generated (say, after the
+Python package was renamed), a py.typed left alone in its directory, and the
+directories that leaves empty. A BUILD file (generated_dir as a Bazel
+package) and other files are kept.""",
     attrs = {
-        "generated": attr.label(mandatory = True, doc = "The oschema_generate target."),
+        "generated": attr.label(mandatory = True, providers = [OschemaGeneratedInfo], doc = "The oschema_generate target."),
         "generated_dir": attr.string(default = "generated"),
     },
     executable = True,
@@ -325,12 +380,18 @@ def _oschema_drift_test_impl(ctx):
     # Stale: the updater's rule (see _STALE_MARK), in both modes.
     produced = [(pkg + "/" if pkg else "") + rel for _, rel in pairs]
     for path in sorted(committed.keys()):
-        if path in produced or "/" in path[len(prefix):] or not path.startswith(prefix):
+        if path in produced or not path.startswith(prefix):
+            continue
+        stale = _shell_quote("stale: %s is committed but no longer generated" % path)
+        if path.endswith("/py.typed"):
+            folder = path.rsplit("/", 1)[0] + "/"
+            if not [p for p in committed if p != path and p.startswith(folder)]:
+                lines.append("echo %s; fail=1" % stale)
             continue
         lines.append("if grep -qF %s %s; then echo %s; fail=1; fi" % (
             _shell_quote(_STALE_MARK),
             _shell_quote(committed[path].short_path),
-            _shell_quote("stale: %s is committed but no longer generated" % path),
+            stale,
         ))
     lines.extend([
         "if [ \"$fail\" = 1 ]; then",
@@ -351,15 +412,16 @@ oschema_drift_test = rule(
     doc = """Fails, printing the command that fixes it, when committed generated files drift from the schema.
 
 A generated file is `missing` when it is not committed, `drift` when the
-committed copy differs; a committed file directly under generated_dir that
-carries the `oschema-model: sha256:` header but is no longer generated is
-`stale` (the rule oschema_update removes such files by).""",
+committed copy differs; a committed file under generated_dir that carries
+the `oschema-model: sha256:` header but is no longer generated, or a
+py.typed alone in its directory, is `stale` (the rule oschema_update
+removes such files by).""",
     attrs = {
         "committed": attr.label_list(
             allow_files = True,
-            doc = "The committed files directly under generated_dir: a glob of this package, or the oschema_generated_files target of the package generated_dir.",
+            doc = "The committed files under generated_dir: a glob of this package, or the oschema_generated_files target of the package generated_dir.",
         ),
-        "generated": attr.label(mandatory = True, doc = "The oschema_generate target."),
+        "generated": attr.label(mandatory = True, providers = [OschemaGeneratedInfo], doc = "The oschema_generate target."),
         "generated_dir": attr.string(default = "generated"),
         "generated_package": attr.bool(doc = "True when generated_dir is its own package (for the hint printed when every file is missing)."),
         "update_target": attr.string(mandatory = True, doc = "Label of the update target, for the fix message."),
@@ -373,6 +435,7 @@ def oschema_clients(
         service = None,
         artifacts = None,
         out_names = None,
+        python_package = None,
         go_package = None,
         writeback = True,
         generated_dir = "generated",
@@ -392,7 +455,9 @@ def oschema_clients(
       schema: the oschema_library.
       service: the service, when the schema has several.
       artifacts: subset of artifacts, "all" meaning every one (as in the CLI); default: the five of the ecosystem.
-      out_names: {default file name: new name}.
+      out_names: {file name: path under the target's directory}.
+      python_package: name of the Python package (python/<python_package>/);
+        default: the schema's directory name.
       go_package: package clause of api.go.
       writeback: False to create neither name.update nor name.drift_test.
       generated_dir: where committed copies live, relative to the package.
@@ -417,6 +482,7 @@ def oschema_clients(
         service = service,
         artifacts = artifacts if artifacts != None else DEFAULT_ARTIFACTS,
         out_names = out_names or {},
+        python_package = python_package,
         go_package = go_package,
         visibility = visibility,
         tags = tags,
@@ -430,8 +496,7 @@ def oschema_clients(
         pkg = native.package_name()
         committed = ["//%s:%s" % ((pkg + "/" if pkg else "") + generated_dir, GENERATED_FILES_NAME)]
     else:
-        # Only files directly under generated_dir, as the updater writes them.
-        committed = native.glob([generated_dir + "/*"], allow_empty = True)
+        committed = native.glob([generated_dir + "/**"], exclude = _NOT_COMMITTED_OUTPUT, allow_empty = True)
     oschema_update(
         name = name + ".update",
         generated = ":" + name,
@@ -458,6 +523,10 @@ def oschema_clients(
 # test alone (oschema_generate and oschema_update would reject them).
 _TEST_ONLY_ATTRS = ["size", "timeout", "flaky", "shard_count", "local"]
 
+# Files under generated/ that tools write beside the generated ones, never
+# inputs of the drift test.
+_NOT_COMMITTED_OUTPUT = ["**/__pycache__/**", "**/node_modules/**", "**/.mypy_cache/**"]
+
 # The target oschema_generated_files declares by default; oschema_clients
 # with generated_package = True takes the committed files from it.
 GENERATED_FILES_NAME = "oschema_files"
@@ -468,8 +537,9 @@ def oschema_generated_files(name = GENERATED_FILES_NAME, visibility = None, **kw
     Put it in `<package>/generated/BUILD.bazel` (Gazelle's oschema extension
     does, next to the go_library Gazelle's Go language writes there) and set
     `generated_package = True` on the parent's oschema_clients: its drift
-    test then sees every file directly under generated/ (BUILD files
-    excepted), so it reports missing, drifted and stale files as it does
+    test then sees every file under generated/ (BUILD files and caches
+    such as __pycache__ excepted; subdirectories that are packages are not
+    searched), so it reports missing, drifted and stale files as it does
     for a plain directory.
 
     Args:
@@ -479,7 +549,7 @@ def oschema_generated_files(name = GENERATED_FILES_NAME, visibility = None, **kw
     """
     native.filegroup(
         name = name,
-        srcs = native.glob(["*"], exclude = ["BUILD", "BUILD.bazel"], allow_empty = True),
+        srcs = native.glob(["**"], exclude = ["BUILD", "BUILD.bazel"] + _NOT_COMMITTED_OUTPUT, allow_empty = True),
         visibility = visibility or ["//visibility:public"],
         **kwargs
     )

@@ -26,6 +26,8 @@ Rules that wrap one artifact (oschema_go_library wraps `go`) read the files
 of that artifact here instead of filtering DefaultInfo by file name.""",
     fields = {
         "files": "dict: artifact name (\"go\", \"python\", ...) -> depset of its generated files; only the artifacts generated",
+        "paths": "dict: short_path of each generated file -> its path under the target's directory (LAYOUT, or out_names); write-back and drift tests commit it there under generated_dir",
+        "python_package": "the Python package's name (python/<python_package>/), or None without the python artifact",
         "rust_crate_root": "File: lib.rs declaring the generated Rust modules, or None without a Rust artifact",
         "schema": "the OschemaInfo of the schema generated from (its label is schema.label)",
         "service": "the service generated for, or None when the schema's only service was taken",

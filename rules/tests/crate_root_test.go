@@ -15,7 +15,7 @@ import (
 // artifacts (output group rust_crate_root) is a working crate root:
 // testdata/crate_root/lib.rs, which //rules/tests:crate_root_test checks
 // is byte for byte what Bazel writes for :gen_default, builds with cargo as
-// the library of a crate, next to the rust_types.rs, rust_server.rs and
+// the library of a crate, above the rust/rust_types.rs, rust_server.rs and
 // rust_client.rs the CLI generates from that target's schema, and a binary
 // uses the modules through it. rules_rust cannot be fetched offline, so this stands in for
 // the rust_library of the README's recipe.
@@ -36,10 +36,10 @@ func TestCrateRootBuilds(t *testing.T) {
 		return b
 	}
 	files := map[string][]byte{
-		"src/lib.rs":         read(filepath.Join(root, "rules/tests/testdata/crate_root/lib.rs")),
-		"src/rust_types.rs":  read(filepath.Join(gen, "rust_types.rs")),
-		"src/rust_server.rs": read(filepath.Join(gen, "rust_server.rs")),
-		"src/rust_client.rs": read(filepath.Join(gen, "rust_client.rs")),
+		"src/lib.rs":              read(filepath.Join(root, "rules/tests/testdata/crate_root/lib.rs")),
+		"src/rust/rust_types.rs":  read(filepath.Join(gen, "rust", "rust_types.rs")),
+		"src/rust/rust_server.rs": read(filepath.Join(gen, "rust", "rust_server.rs")),
+		"src/rust/rust_client.rs": read(filepath.Join(gen, "rust", "rust_client.rs")),
 		// The crate's binary reaches the modules through the library.
 		"src/main.rs": []byte(`#[allow(unused_imports)]
 use oschema_crate_root::rust_client::*;

@@ -3,10 +3,10 @@
 # generated files (header, OpenRPC x-oschema-source) and in nothing else:
 # not external/<repo>/..., which changes with Bazel's layout.
 set -euo pipefail
-# Arguments: the generated files, client.py and openrpc.json in any order.
+# Arguments: the generated files, python/svc/__init__.py (the client), py.typed and openrpc.json in any order.
 for f in "$@"; do
   case "$f" in
-    */client.py) py="$f" ;;
+    */__init__.py) py="$f" ;;
     */openrpc.json) openrpc="$f" ;;
   esac
 done

@@ -15,8 +15,9 @@ import (
 func previous(t *testing.T) map[string]string {
 	t.Helper()
 	old := map[string]string{}
-	for _, name := range []string{"client.d.ts", "client.js", "client.py", "openrpc.json", "rust_server.rs"} {
+	for _, name := range []string{"js/client.d.ts", "js/client.js", "python/greeter/__init__.py", "openrpc.json", "rust/rust_server.rs"} {
 		old[name] = "previous " + name
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join("out", name)), 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join("out", name), []byte(old[name]), 0o644))
 	}
 	return old
@@ -38,14 +39,14 @@ func assertUnchanged(t *testing.T, old map[string]string, extra ...string) {
 // files renamed before it.
 func TestGenerateIsAtomic(t *testing.T) {
 	workspace(t, map[string]string{"svc/greeter/00.oschema": goodSchema})
-	require.NoError(t, os.MkdirAll("out/rust_types.rs", 0o755))
+	require.NoError(t, os.MkdirAll("out/rust/rust_types.rs", 0o755))
 	old := previous(t)
 	code, _, stderr := runCLI("generate", "-out", "out", "svc/greeter")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "writing out/rust_types.rs: it is a directory; remove it or write the file elsewhere (nothing was written)\n", stderr)
-	assertUnchanged(t, old, "rust_types.rs")
+	assert.Equal(t, "writing out/rust/rust_types.rs: it is a directory; remove it or write the file elsewhere (nothing was written)\n", stderr)
+	assertUnchanged(t, old)
 
-	require.NoError(t, os.Remove("out/rust_types.rs"))
+	require.NoError(t, os.RemoveAll("out/rust/rust_types.rs"))
 	calls := 0
 	rename = func(from, to string) error {
 		calls++

@@ -39,10 +39,11 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	getSource := sourceFlags(fs)
 	service := fs.String("service", "", "the `service` to generate for (needed only when the schema has several)")
 	which := fs.String("artifacts", "", "comma-separated `artifacts`: "+strings.Join(artifacts.Names(), ", ")+", or all (default: "+strings.Join(artifacts.Default, ",")+")")
-	outDir := fs.String("out", "", "write every file under its default name into this `directory`")
+	outDir := fs.String("out", "", "write every file into this `directory`, one subdirectory per language: rust/, js/, python/<package>/ (api.go and openrpc.json at the top)")
 	var outs multiFlag
 	fs.Var(&outs, "o", "`NAME=PATH`: write the file NAME (e.g. client.py) to PATH (repeatable; Bazel declares each file this way)")
 	goPkg := fs.String("go-package", "", "package clause of api.go (default: the schema name without underscores)")
+	pyPkg := fs.String("python-package", "", "name of the Python package, the directory python/<package>/ under -out (default: the schema name in lower case, - and . as _)")
 	socket := fs.String("socket", "", "default Unix socket path of clients (default: ~/hero/var/sockets/<schema>/rpc.sock)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -80,6 +81,16 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	pythonPackage := *pyPkg
+	if pythonPackage != "" {
+		if err := artifacts.CheckPythonPackage(pythonPackage); err != nil {
+			return usagef("-python-package: %v", err)
+		}
+	} else if *outDir != "" {
+		if pythonPackage, err = artifacts.DefaultPythonPackage(s.Name); err != nil {
+			return usageError{err.Error()}
+		}
+	}
 
 	dest := map[string][]byte{}
 	produced := map[string]bool{}
@@ -89,7 +100,7 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 		switch {
 		case ok:
 		case *outDir != "":
-			p = filepath.Join(*outDir, filepath.FromSlash(f.Name))
+			p = filepath.Join(*outDir, filepath.FromSlash(artifacts.Path(f.Name, pythonPackage)))
 		default:
 			return usagef("no destination for %s: add -o %s=PATH or -out DIR", f.Name, f.Name)
 		}

@@ -197,16 +197,20 @@ func compileOutputs(t *testing.T, out string, vet, typescript bool) {
 		run(mod, testtool.Look(t, "go"), goEnv, "vet", "./...")
 		run(mod, testtool.Look(t, "go1.19", "/usr/lib/go-1.19/bin/go"), goEnv, "vet", "./...")
 	}
-	// Python: byte-compile client.py (into a temp dir: out stays clean).
+	// Python: byte-compile the package's __init__.py (into a temp dir: out
+	// stays clean).
+	py, err := filepath.Glob(filepath.Join(out, "python", "*", "__init__.py"))
+	require.NoError(t, err)
+	require.Len(t, py, 1, "one Python package")
 	pyc := filepath.Join(t.TempDir(), "client.pyc")
 	run(out, testtool.Look(t, "python3"), nil, "-c",
 		"import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
-		"client.py", pyc)
+		py[0], pyc)
 	// JavaScript: syntax of client.js; on a sample, tsc on client.d.ts.
 	node := testtool.Look(t, "node")
-	run(out, node, nil, "--check", "client.js")
+	run(out, node, nil, "--check", "js/client.js")
 	if typescript {
 		bin := filepath.Join(testtool.NodeModules(t), "typescript", "bin", "tsc")
-		run(out, node, nil, bin, "--strict", "--noEmit", "--target", "es2022", "--module", "es2022", "--moduleResolution", "node", "client.d.ts")
+		run(out, node, nil, bin, "--strict", "--noEmit", "--target", "es2022", "--module", "es2022", "--moduleResolution", "node", "js/client.d.ts")
 	}
 }

@@ -38,7 +38,7 @@ console.log(got);
 console.log(inspect([got], { depth: 4 }));
 console.log("sent " + JSON.stringify(got) + " " + got.password + " " + Object.keys(got).join(","));
 `
-	cmd := exec.Command(testtool.Look(t, "node"), "--input-type=module", "-e", script, filepath.Join(out, "client.js"))
+	cmd := exec.Command(testtool.Look(t, "node"), "--input-type=module", "-e", script, filepath.Join(out, "js", "client.js"))
 	b, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", b)
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")

@@ -20,7 +20,7 @@ import (
 func TestSecretsRedacted(t *testing.T) {
 	root := testtool.RepoRoot(t)
 	out := t.TempDir()
-	code, _, stderr := runCLI("generate", "-root", root, "-artifacts", "go,python", "-out", out, "generator/testdata/schemas/secrets")
+	code, _, stderr := runCLI("generate", "-root", root, "-artifacts", "go,python", "-python-package", "vault", "-out", out, "generator/testdata/schemas/secrets")
 	require.Equal(t, 0, code, stderr)
 
 	mod := t.TempDir()
@@ -67,12 +67,12 @@ func main() {
 	script := `
 import sys
 sys.path.insert(0, sys.argv[1])
-import client
+import vault as client
 c = client.Credential(user="ann", password="hunter2", key=b"k3y", token="tok-1")
 print(repr(c), str(c), c.to_dict()["password"])
 print(repr(client.Credential(user="ann", password="", key=b"")))
 `
-	b, err = exec.Command(testtool.Look(t, "python3"), "-c", script, out).CombinedOutput()
+	b, err = exec.Command(testtool.Look(t, "python3"), "-c", script, filepath.Join(out, "python")).CombinedOutput()
 	require.NoError(t, err, "%s", b)
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	require.Len(t, lines, 2, "%s", b)

@@ -34,8 +34,9 @@ func TestInstalledPackages(t *testing.T) {
 		require.NoError(t, err)
 		pkg := filepath.Join(site, s.Name)
 		require.NoError(t, os.MkdirAll(pkg, 0o755))
+		require.Equal(t, []string{FileName, TypedFileName}, []string{files[0].Name, files[1].Name})
 		require.NoError(t, os.WriteFile(filepath.Join(pkg, "__init__.py"), files[0].Content, 0o644))
-		require.NoError(t, os.WriteFile(filepath.Join(pkg, "py.typed"), nil, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(pkg, "py.typed"), files[1].Content, 0o644))
 	}
 	write := func(name, content string) {
 		require.NoError(t, os.WriteFile(filepath.Join(app, name), []byte(content), 0o644))

@@ -55,10 +55,15 @@ import (
 	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 )
 
-// FileName is the default name of the Python artifact.
+// FileName is the default name of the Python client; laid out as a
+// package, it is the package's __init__.py.
 const FileName = "client.py"
 
-// Generate returns client.py for svc.
+// TypedFileName is the PEP 561 marker beside it: with it, mypy checks the
+// callers of an installed client against its annotations.
+const TypedFileName = "py.typed"
+
+// Generate returns client.py and py.typed (empty) for svc.
 func Generate(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.File, error) {
 	if s == nil || svc == nil {
 		return nil, fmt.Errorf("python: nil schema or service")
@@ -68,7 +73,7 @@ func Generate(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.Fi
 		return nil, fmt.Errorf("python: service %s: %v", svc.Name, err)
 	}
 	g.file()
-	return []emit.File{{Name: FileName, Content: []byte(g.b.String())}}, nil
+	return []emit.File{{Name: FileName, Content: []byte(g.b.String())}, {Name: TypedFileName, Content: []byte{}}}, nil
 }
 
 type gen struct {

@@ -27,8 +27,10 @@ func kitchenSink(t *testing.T) (*model.Schema, []byte) {
 	s := clienttest.KitchenSink(t)
 	files, err := Generate(s, s.Service("TaskService"), emit.Options{})
 	require.NoError(t, err)
-	require.Len(t, files, 1)
+	require.Len(t, files, 2)
 	require.Equal(t, "client.py", files[0].Name)
+	require.Equal(t, "py.typed", files[1].Name, "the PEP 561 marker")
+	require.Empty(t, files[1].Content)
 	return s, files[0].Content
 }
 

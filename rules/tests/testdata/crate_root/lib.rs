@@ -2,15 +2,15 @@
 //
 // rust_library(srcs = <output group rust_crate>, crate_root = <output group rust_crate_root>)
 pub mod rust_types {
-    include!("rust_types.rs");
+    include!("rust/rust_types.rs");
 }
 pub mod rust_server {
     #[allow(unused_imports)] // a service without methods uses no type
     use super::rust_types::*;
-    include!("rust_server.rs");
+    include!("rust/rust_server.rs");
 }
 pub mod rust_client {
     #[allow(unused_imports)] // a service without methods uses no type
     use super::rust_types::*;
-    include!("rust_client.rs");
+    include!("rust/rust_client.rs");
 }
