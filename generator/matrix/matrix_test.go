@@ -23,7 +23,7 @@ import (
 
 // The kitchen_sink builds, once per test binary.
 var ks struct {
-	python, js, goBin, rust, rustClient memo
+	python, js, goBin, rust, rustClient, tokio memo
 }
 
 // ksClient returns a directory with the files gen generates for
@@ -75,21 +75,32 @@ func ksGo(t testing.TB) string {
 }
 
 // ksRust returns the binary of testdata/rust/main.rs built with the
-// generated rust_types.rs and rust_server.rs.
+// handler of testdata/rust/tasks.rs and the generated rust_types.rs and
+// rust_server.rs.
 func ksRust(t testing.TB) string {
 	return ks.rust.get(t, func(t testing.TB) string {
-		s := clienttest.KitchenSink(t)
-		svc := s.Service("TaskService")
-		files := map[string][]byte{"src/main.rs": readTestdata(t, "testdata", "rust", "main.rs")}
-		for _, gen := range []emit.Generator{rust.GenerateTypes, rust.GenerateServer} {
-			out, err := gen(s, svc, emit.Options{})
-			require.NoError(t, err)
-			for _, f := range out {
-				files["src/kitchen_sink/"+f.Name] = f.Content
-			}
-		}
-		return cargoBuild(t, scratchDir(t, "ks-rust"), "oschema_matrix", files)
+		return cargoBuild(t, scratchDir(t, "ks-rust"), "oschema_matrix", ksRustServerFiles(t, "rust"))
 	})
+}
+
+// ksRustServerFiles returns the sources of a crate serving kitchen_sink:
+// testdata/<dir>/main.rs, the handler of testdata/rust/tasks.rs and the
+// generated rust_types.rs and rust_server.rs.
+func ksRustServerFiles(t testing.TB, dir string) map[string][]byte {
+	s := clienttest.KitchenSink(t)
+	svc := s.Service("TaskService")
+	files := map[string][]byte{
+		"src/main.rs":  readTestdata(t, "testdata", dir, "main.rs"),
+		"src/tasks.rs": readTestdata(t, "testdata", "rust", "tasks.rs"),
+	}
+	for _, gen := range []emit.Generator{rust.GenerateTypes, rust.GenerateServer} {
+		out, err := gen(s, svc, emit.Options{})
+		require.NoError(t, err)
+		for _, f := range out {
+			files["src/kitchen_sink/"+f.Name] = f.Content
+		}
+	}
+	return files
 }
 
 // ksRustClient returns the driver of generator/emit/rust (testdata/driver)

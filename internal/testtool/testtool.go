@@ -177,12 +177,30 @@ func CargoRegistry(t testing.TB) string {
 	return dir
 }
 
-// WriteCargoProject writes dir/Cargo.toml for a binary crate depending on
-// serde (derive) and serde_json, and dir/.cargo/config.toml pointing
-// crates.io at Debian's crate sources, so `cargo build --offline` works.
-func WriteCargoProject(t testing.TB, dir, crate string) {
+// CargoCrate fails or skips t unless Debian's directory of crate sources
+// holds crate (say "tokio"), naming the Debian package pkg that installs
+// it: for a test whose crate depends on more than serde and serde_json.
+func CargoCrate(t testing.TB, crate, pkg string) {
 	t.Helper()
 	registry := CargoRegistry(t)
+	matches, _ := filepath.Glob(filepath.Join(registry, crate+"-[0-9]*"))
+	if len(matches) == 0 {
+		missing(t, crate+" crate sources in "+registry, "apt-get install "+pkg+" (tools/setup does)")
+	}
+}
+
+// WriteCargoProject writes dir/Cargo.toml for a binary crate depending on
+// serde (derive), serde_json and deps (more lines of its [dependencies],
+// whose crates the caller checks with CargoCrate), and dir/.cargo/config.toml
+// pointing crates.io at Debian's crate sources, so `cargo build
+// --offline` works.
+func WriteCargoProject(t testing.TB, dir, crate string, deps ...string) {
+	t.Helper()
+	registry := CargoRegistry(t)
+	extra := ""
+	for _, d := range deps {
+		extra += d + "\n"
+	}
 	files := map[string]string{
 		"Cargo.toml": `[package]
 name = "` + crate + `"
@@ -193,7 +211,7 @@ publish = false
 [dependencies]
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-`,
+` + extra,
 		".cargo/config.toml": fmt.Sprintf(`[source.crates-io]
 replace-with = "debian"
 
@@ -221,9 +239,16 @@ directory = %q
 // OSCHEMA_REQUIRE_TOOLS=1.
 func CargoBuild(t testing.TB, dir, crate string, files map[string][]byte) string {
 	t.Helper()
+	return CargoBuildWith(t, dir, crate, nil, files)
+}
+
+// CargoBuildWith is CargoBuild for a crate with the further dependencies
+// deps (lines of Cargo.toml's [dependencies], see WriteCargoProject).
+func CargoBuildWith(t testing.TB, dir, crate string, deps []string, files map[string][]byte) string {
+	t.Helper()
 	home, _ := os.UserHomeDir()
 	cargo := Look(t, "cargo", filepath.Join(home, ".cargo", "bin", "cargo"))
-	WriteCargoProject(t, dir, crate)
+	WriteCargoProject(t, dir, crate, deps...)
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
