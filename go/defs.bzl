@@ -21,9 +21,11 @@ def oschema_go_library(
     """The Go API of a service (artifact `go`), compiled as a go_library.
 
     Creates:
-      `name + ".gen"`: the oschema_generate target writing api.go
-        (`bazel-bin/<package>/<name>.gen/api.go`);
-      `name`: a go_library of that api.go, importable as importpath.
+      `name + ".gen"`: the oschema_generate target writing api.go and the
+        openrpc.json it embeds (`bazel-bin/<package>/<name>.gen/api.go`,
+        `.../openrpc.json`: the go artifact brings openrpc);
+      `name`: a go_library of that api.go, importable as importpath, with
+        openrpc.json as its embedsrcs.
 
     The generated api.go imports only the standard library, so deps is
     needed only for code added through embedding.
@@ -43,14 +45,31 @@ def oschema_go_library(
         name = gen,
         schema = schema,
         service = service,
-        artifacts = ["go"],
+        artifacts = ["go", "openrpc"],
         go_package = go_package,
         visibility = visibility,
         **kwargs
     )
+
+    # api.go embeds openrpc.json (//go:embed), which is beside it.
+    native.filegroup(
+        name = name + ".go_srcs",
+        srcs = [":" + gen],
+        output_group = "go",
+        visibility = ["//visibility:private"],
+        **kwargs
+    )
+    native.filegroup(
+        name = name + ".openrpc",
+        srcs = [":" + gen],
+        output_group = "openrpc",
+        visibility = ["//visibility:private"],
+        **kwargs
+    )
     go_library(
         name = name,
-        srcs = [":" + gen],
+        srcs = [":" + name + ".go_srcs"],
+        embedsrcs = [":" + name + ".openrpc"],
         importpath = importpath,
         deps = deps or [],
         visibility = visibility,

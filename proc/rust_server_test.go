@@ -42,8 +42,10 @@ func startRustServer(t *testing.T) *proc.Client {
 		return b
 	}
 	files := map[string][]byte{"src/main.rs": read("testdata/rust_handler/main.rs")}
-	for _, name := range []string{"rust_types.rs", "rust_server.rs"} {
-		files["src/hero_proc/"+name] = read("hero_proc/generated/rust/" + name)
+	// As committed: rust/*.rs, and the openrpc.json rust_server.rs embeds
+	// (include_str!("../openrpc.json")) above them.
+	for _, name := range []string{"rust/rust_types.rs", "rust/rust_server.rs", "openrpc.json"} {
+		files["src/hero_proc/"+name] = read("hero_proc/generated/" + name)
 	}
 	start := time.Now()
 	bin := testtool.CargoBuild(t, t.TempDir(), rustHandlerCrate, files)

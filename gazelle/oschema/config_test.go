@@ -77,6 +77,10 @@ func TestArtifactListsAgree(t *testing.T) {
 		"python,python":  {"python"},
 		"js,python,js":   {"js", "python"},
 		"rust_types, go": {"rust_types", "go"},
+		// The directive writes go as given; the CLI and the rule add the
+		// openrpc it embeds, from the list and from what was written alike.
+		"go":          {"go"},
+		"rust_server": {"rust_server"},
 	} {
 		got, err := parseArtifacts(in)
 		require.NoError(t, err, in)

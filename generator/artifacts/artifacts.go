@@ -19,6 +19,12 @@ import (
 )
 
 // Artifact is one kind of generated output.
+//
+// The go and rust_server artifacts embed the OpenRPC document from the
+// openrpc artifact's openrpc.json (api.go with //go:embed, beside it;
+// rust/rust_server.rs with include_str!("../openrpc.json")), so that the
+// document is stored once per service: choosing either brings openrpc
+// (see Requires and Select).
 type Artifact struct {
 	Name     string         // "python"
 	Files    []string       // default file names it writes, e.g. client.js, client.d.ts
@@ -26,15 +32,24 @@ type Artifact struct {
 	Generate emit.Generator // the emitter
 }
 
+// Requires maps an artifact to the artifacts whose files its own files
+// read when compiled, which Select therefore adds. rules/private/clients.bzl
+// keeps a copy (REQUIRES), checked by TestArtifactsListMatchesRules in
+// generator/cmd/oschema.
+var Requires = map[string][]string{
+	"go":          {"openrpc"},
+	"rust_server": {"openrpc"},
+}
+
 // All lists every artifact in a fixed order.
 var All = []Artifact{
 	{"rust_types", []string{"rust_types.rs"}, "Rust structs and enums with serde", rust.GenerateTypes},
-	{"rust_server", []string{"rust_server.rs"}, "Rust handler trait and JSON-RPC 2.0 dispatcher", rust.GenerateServer},
+	{"rust_server", []string{"rust_server.rs"}, "Rust handler trait and JSON-RPC 2.0 dispatcher (brings openrpc: it embeds openrpc.json)", rust.GenerateServer},
 	{"rust_client", []string{"rust_client.rs"}, "Rust blocking client (std and serde_json), for include! next to rust_types.rs", rust.GenerateClient},
 	{"openrpc", []string{"openrpc.json"}, "OpenRPC 1.2 document", openrpc.Generate},
 	{"js", []string{"client.js", "client.d.ts", "package.json"}, "JavaScript ES module client with TypeScript declarations, and its package.json", js.Generate},
 	{"python", []string{"client.py", "py.typed"}, "Python 3.9+ client package, standard library only, typed (PEP 561)", python.Generate},
-	{"go", []string{"api.go"}, "Go types, client and server", golang.Generate},
+	{"go", []string{"api.go"}, "Go types, client and server (brings openrpc: it embeds openrpc.json)", golang.Generate},
 }
 
 // Layout says where each file goes under a directory of generated files
@@ -131,7 +146,8 @@ func Names() []string {
 }
 
 // Select parses a comma-separated list of artifact names ("" means
-// Default), in the order of All, without duplicates.
+// Default), in the order of All, without duplicates, with the artifacts
+// the chosen ones require (Requires: go and rust_server bring openrpc).
 func Select(list string) ([]Artifact, error) {
 	want := Default
 	if strings.TrimSpace(list) != "" {
@@ -153,6 +169,13 @@ func Select(list string) ([]Artifact, error) {
 			return nil, fmt.Errorf("unknown artifact %q; choose from %s (or all)", n, strings.Join(Names(), ", "))
 		}
 		chosen[n] = true
+	}
+	for _, a := range All {
+		if chosen[a.Name] {
+			for _, r := range Requires[a.Name] {
+				chosen[r] = true // no required artifact requires another
+			}
+		}
 	}
 	var out []Artifact
 	for _, a := range All {

@@ -46,7 +46,7 @@ func BenchmarkParseResolve(b *testing.B) {
 
 func BenchmarkEmit(b *testing.B) {
 	// Two loads of the same schema, used in turn: openrpc.Document caches
-	// the last document it built (one CLI run asks for it three times), and
+	// the last document it built (tests ask for it in turn), and
 	// a benchmark that reused one model would measure that cache instead of
 	// the emitter.
 	var models [2]struct {

@@ -19,7 +19,6 @@ import (
 
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/emit/golang"
-	"github.com/lhumina-code/rules_oschema/generator/emit/rust"
 	"github.com/lhumina-code/rules_oschema/generator/model"
 	"github.com/lhumina-code/rules_oschema/generator/resolve"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
@@ -89,6 +88,7 @@ func conformanceGoServer(t *testing.T, name string, s *model.Schema, svc *model.
 	apiGo := files[0].Content
 	bin := goBuild(t, scratchDir(t, "conf-go-"+name), map[string][]byte{
 		"api.go":              apiGo,
+		"openrpc.json":        openrpcDoc(t, s, svc),
 		"impl.go":             fixedImpl(t, s, svc, apiGo, nil, true),
 		"cmd/harness/main.go": emitterTestdata(t, "golang", "harness", "main.go"),
 	}, "./cmd/harness")
@@ -105,14 +105,8 @@ var rustTraitMethod = regexp.MustCompile(`fn (\w+)\( ?&self(?:, (\w+): (\w+))?,?
 // port of 127.0.0.1.
 func conformanceRustServer(t *testing.T, name string, s *model.Schema, svc *model.Service) string {
 	files := map[string][]byte{}
-	for _, gen := range []emit.Generator{rust.GenerateTypes, rust.GenerateServer} {
-		out, err := gen(s, svc, emit.Options{})
-		require.NoError(t, err)
-		for _, f := range out {
-			files["src/svc/"+f.Name] = f.Content
-		}
-	}
-	server := string(files["src/svc/rust_server.rs"])
+	addGenerated(t, files, "src/svc", "rust_types,rust_server", s, svc)
+	server := string(files["src/svc/rust/rust_server.rs"])
 	start := strings.Index(server, "\npub trait ")
 	require.NotEqual(t, -1, start, "rust_server.rs has no handler trait")
 	end := strings.Index(server[start:], "\n}\n")
@@ -137,8 +131,9 @@ mod svc {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("svc/rust_server.rs");
+        include!("svc/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
 }
 

@@ -159,7 +159,7 @@ func TestOldClientsNewServer(t *testing.T) {
 	require.NoError(t, err)
 	harness := emitterTestdata(t, "golang", "harness", "main.go")
 	bin := goBuild(t, scratchDir(t, "evo-v2-server"), map[string][]byte{
-		"api.go": server[0].Content, "impl.go": []byte(evolutionImpl), "cmd/harness/main.go": harness,
+		"api.go": server[0].Content, "openrpc.json": openrpcDoc(t, v2, svc2), "impl.go": []byte(evolutionImpl), "cmd/harness/main.go": harness,
 	}, "./cmd/harness")
 	ep := startServer(t, filepath.Join(bin, "harness"), "-socket", socketPath(t), "-http", "127.0.0.1:0")
 
@@ -167,7 +167,7 @@ func TestOldClientsNewServer(t *testing.T) {
 	goClient, err := golang.Generate(v1, svc1, emit.Options{})
 	require.NoError(t, err)
 	cbin := goBuild(t, scratchDir(t, "evo-v1-client"), map[string][]byte{
-		"api.go": goClient[0].Content, "cmd/client/main.go": []byte(evolutionGoClient),
+		"api.go": goClient[0].Content, "openrpc.json": openrpcDoc(t, v1, svc1), "cmd/client/main.go": []byte(evolutionGoClient),
 	}, "./cmd/client")
 	assert.Equal(t, want, run(t, "", filepath.Join(cbin, "client"), ep.Unix), "Go v1 client")
 

@@ -382,6 +382,7 @@ func buildGeneric(t testing.TB, name string, s *model.Schema, svc *model.Service
 	require.NoError(t, err)
 	src := map[string][]byte{
 		"api.go":               g.apiGo,
+		"openrpc.json":         openrpcDoc(t, s, svc),
 		"cmd/godriver/main.go": readTestdata(t, "testdata", "generic", "godriver", "main.go"),
 		"cmd/harness/main.go":  emitterTestdata(t, "golang", "harness", "main.go"),
 	}

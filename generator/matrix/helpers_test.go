@@ -11,10 +11,39 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/lhumina-code/rules_oschema/generator/artifacts"
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/emit/golang/golangtest"
+	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
+
+// openrpcDoc is the openrpc.json of svc, which a generated api.go embeds
+// from beside it (and rust_server.rs from one directory up).
+func openrpcDoc(t testing.TB, s *model.Schema, svc *model.Service) []byte {
+	t.Helper()
+	doc, err := openrpc.Document(s, svc)
+	require.NoError(t, err)
+	return doc
+}
+
+// addGenerated generates the artifacts of list (as the CLI's -artifacts:
+// rust_server brings openrpc) into files, under dir laid out as a
+// directory of generated files (artifacts.Layout): dir/rust/*.rs, with
+// the openrpc.json rust_server.rs embeds at dir/openrpc.json.
+func addGenerated(t testing.TB, files map[string][]byte, dir, list string, s *model.Schema, svc *model.Service) {
+	t.Helper()
+	chosen, err := artifacts.Select(list)
+	require.NoError(t, err)
+	for _, a := range chosen {
+		out, err := a.Generate(s, svc, emit.Options{})
+		require.NoError(t, err)
+		for _, f := range out {
+			files[dir+"/"+artifacts.Path(f.Name, "")] = f.Content
+		}
+	}
+}
 
 // scratch is the directory every build of this test binary writes to;
 // TestMain removes it.

@@ -68,6 +68,7 @@ func ksGo(t testing.TB) string {
 		require.NoError(t, err)
 		return goBuild(t, scratchDir(t, "ks-go"), map[string][]byte{
 			"api.go":                files[0].Content,
+			"openrpc.json":          openrpcDoc(t, s, s.Service("TaskService")),
 			"cmd/driver/main.go":    emitterTestdata(t, "golang", "driver", "main.go"),
 			"cmd/roundtrip/main.go": readTestdata(t, "testdata", "roundtrip", "main.go"),
 		}, "./cmd/driver", "./cmd/roundtrip")
@@ -85,21 +86,15 @@ func ksRust(t testing.TB) string {
 
 // ksRustServerFiles returns the sources of a crate serving kitchen_sink:
 // testdata/<dir>/main.rs, the handler of testdata/rust/tasks.rs and the
-// generated rust_types.rs and rust_server.rs.
+// generated src/kitchen_sink/rust/rust_types.rs and rust_server.rs, with
+// the src/kitchen_sink/openrpc.json rust_server.rs embeds.
 func ksRustServerFiles(t testing.TB, dir string) map[string][]byte {
 	s := clienttest.KitchenSink(t)
-	svc := s.Service("TaskService")
 	files := map[string][]byte{
 		"src/main.rs":  readTestdata(t, "testdata", dir, "main.rs"),
 		"src/tasks.rs": readTestdata(t, "testdata", "rust", "tasks.rs"),
 	}
-	for _, gen := range []emit.Generator{rust.GenerateTypes, rust.GenerateServer} {
-		out, err := gen(s, svc, emit.Options{})
-		require.NoError(t, err)
-		for _, f := range out {
-			files["src/kitchen_sink/"+f.Name] = f.Content
-		}
-	}
+	addGenerated(t, files, "src/kitchen_sink", "rust_types,rust_server", s, s.Service("TaskService"))
 	return files
 }
 

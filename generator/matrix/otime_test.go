@@ -354,7 +354,7 @@ func TestOtimeClients(t *testing.T) {
 			files, err := golang.Generate(s, svc, emit.Options{})
 			require.NoError(t, err)
 			bin := goBuild(t, scratchDir(t, "otime-go-client"), map[string][]byte{
-				"api.go": files[0].Content, "cmd/client/main.go": []byte(otimeGoDriver),
+				"api.go": files[0].Content, "openrpc.json": openrpcDoc(t, s, svc), "cmd/client/main.go": []byte(otimeGoDriver),
 			}, "./cmd/client")
 			return run(t, "", filepath.Join(bin, "client"), endpoint, n)
 		}},

@@ -54,13 +54,15 @@ func Generate(s *model.Schema, svc *model.Service, opts emit.Options) ([]emit.Fi
 	return []emit.File{{Name: FileName, Content: doc}}, nil
 }
 
-// lastDoc remembers the most recent document: one generator run asks for
-// the same service's document three times (the openrpc artifact, and the
-// Rust and Go servers that embed it for rpc.discover), and building it is
-// a sixth of a run's CPU on large schemas. Keyed by the model hash too, so
-// a changed model is never served a stale document. It is a string, so
-// the emitters that embed it share it instead of copying it (on a large
-// schema each copy is hundreds of megabytes).
+// lastDoc remembers the most recent document: callers ask for the same
+// service's document in turn (tests build an api.go and the openrpc.json
+// it embeds side by side; the reference server of clienttest serves it),
+// and building it is a sixth of a generator run's CPU on large schemas.
+// (The Go and Rust servers no longer hold a copy: they embed
+// openrpc.json, so a CLI run builds it once.) Keyed by the model hash
+// too, so a changed model is never served a stale document. It is a
+// string, so callers share it instead of copying it (on a large schema
+// each copy is hundreds of megabytes).
 var lastDoc struct {
 	sync.Mutex
 	s    *model.Schema
@@ -81,7 +83,7 @@ func Document(s *model.Schema, svc *model.Service) ([]byte, error) {
 }
 
 // DocumentString is Document as a string, shared with other callers
-// instead of copied: for emitters that embed the document.
+// instead of copied.
 func DocumentString(s *model.Schema, svc *model.Service) (string, error) {
 	if s == nil || svc == nil {
 		return "", fmt.Errorf("openrpc: nil schema or service")

@@ -21,6 +21,7 @@ import (
 	"github.com/lhumina-code/rules_oschema/generator/emit/golang"
 	"github.com/lhumina-code/rules_oschema/generator/emit/golang/golangtest"
 	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 	"github.com/lhumina-code/rules_oschema/generator/resolve"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
@@ -67,6 +68,10 @@ func buildServer(goBin, root, dir string, s *model.Schema, impl string) (string,
 	if err != nil {
 		return "", err
 	}
+	doc, err := openrpc.Document(s, s.Services[0])
+	if err != nil {
+		return "", err
+	}
 	pkg, err := golang.PackageName(s, emit.Options{})
 	if err != nil {
 		return "", err
@@ -83,6 +88,7 @@ func buildServer(goBin, root, dir string, s *model.Schema, impl string) (string,
 	for name, content := range map[string][]byte{
 		"go.mod":              []byte("module example.com/" + pkg + "\n\ngo 1.19\n"),
 		"api.go":              files[0].Content,
+		"openrpc.json":        doc, // api.go embeds it
 		"impl.go":             implSrc,
 		"cmd/harness/main.go": []byte(main),
 	} {
@@ -348,8 +354,10 @@ func lookNode() (string, bool) {
 const stageRustCrate = "oschema_stage_rust_servers"
 
 // buildRustServers builds testdata/rust/main.rs with the generated
-// rust_types.rs and rust_server.rs of each schema (module name -> schema):
-// one crate, one binary, serving the service its first argument names.
+// rust_types.rs and rust_server.rs of each schema (module name -> schema),
+// laid out as the CLI's -out does (src/<module>/rust/, and the
+// src/<module>/openrpc.json rust_server.rs embeds): one crate, one binary,
+// serving the service its first argument names.
 func buildRustServers(t *testing.T, schemas map[string]*model.Schema) string {
 	t.Helper()
 	main, err := os.ReadFile(filepath.Join("testdata", "rust", "main.rs"))
@@ -362,7 +370,7 @@ func buildRustServers(t *testing.T, schemas map[string]*model.Schema) string {
 			out, err := a.Generate(s, s.Services[0], emit.Options{})
 			require.NoError(t, err)
 			for _, f := range out {
-				files["src/"+module+"/"+f.Name] = f.Content
+				files["src/"+module+"/"+artifacts.Path(f.Name, "")] = f.Content
 			}
 		}
 	}

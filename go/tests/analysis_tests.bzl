@@ -19,10 +19,10 @@ def _go_gen_test_impl(ctx):
     env = analysistest.begin(ctx)
     target = analysistest.target_under_test(env)
     info = target[OschemaGeneratedInfo]
-    asserts.equals(env, ["go"], info.files.keys())
+    asserts.equals(env, ["go", "openrpc"], info.files.keys())
     asserts.equals(env, Label("//go/tests/paint:paint_schema"), info.schema.label)
     argv = [a for a in analysistest.target_actions(env) if a.mnemonic == "OschemaGenerate"][0].argv
-    asserts.true(env, "-artifacts" in argv and argv[argv.index("-artifacts") + 1] == "go", str(argv))
+    asserts.true(env, "-artifacts" in argv and argv[argv.index("-artifacts") + 1] == "go,openrpc", str(argv))
     return analysistest.end(env)
 
 go_gen_test = analysistest.make(_go_gen_test_impl)

@@ -35,6 +35,15 @@ LAYOUT = {
     "rust_types.rs": "rust/rust_types.rs",
 }
 
+# The artifacts an artifact's files read when compiled, which an artifact
+# list gets too: api.go (//go:embed) and rust/rust_server.rs (include_str!)
+# embed openrpc.json, so the document is stored once per service. Keep in
+# sync with generator/artifacts.Requires (checked with ARTIFACTS).
+REQUIRES = {
+    "go": ["openrpc"],
+    "rust_server": ["openrpc"],
+}
+
 def default_python_package(import_path):
     """The Python package of a schema, as the CLI names it: its directory's name in lower case, - and . as _.
 
@@ -58,13 +67,15 @@ def expand_artifacts(artifacts):
     The list means what the CLI's `-artifacts` and Gazelle's
     `oschema_artifacts` make of it: a set of names, "all" anywhere standing
     for every artifact (so ["all", "go"] is ["all"]), a name listed twice
-    counted once.
+    counted once, and the artifacts of REQUIRES added (go and rust_server
+    bring openrpc, whose openrpc.json they embed).
 
     Args:
       artifacts: list of artifact names, possibly with "all".
 
     Returns:
-      The artifacts, distinct, in the order given ("all": the CLI's order).
+      The artifacts, distinct, in the order given then the required ones
+      not given ("all": the CLI's order).
     """
     unknown = [a for a in artifacts if a != "all" and a not in ARTIFACTS]
     if unknown:
@@ -77,6 +88,10 @@ def expand_artifacts(artifacts):
     for a in artifacts:
         if a not in out:
             out.append(a)
+    for a in list(out):
+        for r in REQUIRES.get(a, []):
+            if r not in out:
+                out.append(r)
     return out
 
 def check_out_names(out_names):
@@ -89,6 +104,32 @@ def check_out_names(out_names):
     for name in out_names:
         if name not in known_names:
             fail("out_names: %r is not a generated file name; names are %s" % (name, sorted(known_names)))
+
+def _dirname(path):
+    return path.rpartition("/")[0]
+
+def _check_embeds(name, rel):
+    """Fails when out_names moves a file away from the openrpc.json it embeds.
+
+    api.go embeds openrpc.json from beside it (//go:embed), rust_server.rs
+    from one directory up (include_str!("../openrpc.json")).
+
+    Args:
+      name: the target's name, for the message.
+      rel: {default file name: its path under the target's directory}.
+    """
+    doc = rel.get("openrpc.json")
+    if doc == None:
+        return
+    if "api.go" in rel and doc != _join(_dirname(rel["api.go"]), "openrpc.json"):
+        fail("out_names: api.go embeds openrpc.json from its own directory, but they would be %s/%s and %s/%s" % (name, rel["api.go"], name, doc))
+    if "rust_server.rs" in rel:
+        server_dir = _dirname(rel["rust_server.rs"])
+        if not server_dir or doc != _join(_dirname(server_dir), "openrpc.json"):
+            fail("out_names: rust_server.rs embeds ../openrpc.json, but they would be %s/%s and %s/%s" % (name, rel["rust_server.rs"], name, doc))
+
+def _join(dir, base):
+    return dir + "/" + base if dir else base
 
 # The crate root oschema_generate writes next to rust_types.rs,
 # rust_server.rs and rust_client.rs (output groups rust_crate_root and
@@ -179,6 +220,7 @@ def _oschema_generate_impl(ctx):
         groups[artifact] = depset(files)
         outputs.extend(files)
     args.add(info.import_path if external else info.dir)
+    _check_embeds(ctx.label.name, {n: paths[f] for a in artifacts for n, f in zip(ARTIFACTS[a], groups[a].to_list())})
 
     # The crate root of the Rust artifacts, so that a rust_library needs no
     # hand-written lib.rs: written here, not by the generator, and only in
@@ -235,7 +277,7 @@ client. With a Rust artifact there are two more: `rust_crate_root`, a
     attrs = {
         "artifacts": attr.string_list(
             default = DEFAULT_ARTIFACTS,
-            doc = "Which artifacts to generate: any of %s; \"all\" anywhere means every one (as in the CLI's -artifacts, so [\"all\", \"go\"] is [\"all\"]); a name listed twice counts once." % sorted(ARTIFACTS.keys()),
+            doc = "Which artifacts to generate: any of %s; \"all\" anywhere means every one (as in the CLI's -artifacts, so [\"all\", \"go\"] is [\"all\"]); a name listed twice counts once; go and rust_server bring openrpc (they embed openrpc.json)." % sorted(ARTIFACTS.keys()),
         ),
         "go_package": attr.string(doc = "Package clause of api.go; default: the schema name without underscores."),
         "out_names": attr.string_dict(

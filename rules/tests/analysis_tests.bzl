@@ -292,9 +292,24 @@ def analysis_test_suite(name):
     generated_info_test(
         name = "generated_info_service_test",
         target_under_test = ":gen_go_service",
-        artifacts = ["go"],
-        files = {"go": "api.go"},
+        # go brings openrpc: api.go embeds openrpc.json.
+        artifacts = ["go", "openrpc"],
+        files = {"go": "api.go", "openrpc": "openrpc.json"},
         service = "PaintService",
+    )
+
+    oschema_generate(
+        name = "gen_rust_server",
+        schema = "//rules/tests/fixture/app:app_schema",
+        artifacts = ["rust_server"],
+        tags = ["manual"],
+    )
+    generated_info_test(
+        name = "generated_info_rust_server_test",
+        target_under_test = ":gen_rust_server",
+        # rust_server brings openrpc: rust/rust_server.rs embeds ../openrpc.json.
+        artifacts = ["openrpc", "rust_server"],
+        files = {"openrpc": "openrpc.json", "rust_server": "rust/rust_server.rs"},
     )
 
     oschema_generate(
@@ -422,6 +437,25 @@ def analysis_test_suite(name):
         failure_test(
             name = name + "_test",
             target_under_test = ":lib_" + name,
+            message = message,
+        )
+
+    # api.go and rust_server.rs embed openrpc.json from where the layout
+    # puts it; out_names may not move them apart.
+    for name, out_names, message in [
+        ("go_embed_moved", {"openrpc.json": "doc/openrpc.json"}, "out_names: api.go embeds openrpc.json from its own directory"),
+        ("rust_embed_moved", {"rust_server.rs": "server.rs"}, "out_names: rust_server.rs embeds ../openrpc.json"),
+    ]:
+        oschema_generate(
+            name = "gen_" + name,
+            schema = "//rules/tests/fixture/app:app_schema",
+            artifacts = ["go", "rust_server"],
+            out_names = out_names,
+            tags = ["manual"],
+        )
+        failure_test(
+            name = name + "_test",
+            target_under_test = ":gen_" + name,
             message = message,
         )
     oschema_generate(
@@ -560,6 +594,9 @@ def analysis_test_suite(name):
             ":ext_header_test",
             ":external_args_test",
             ":generated_info_all_test",
+            ":generated_info_rust_server_test",
+            ":go_embed_moved_test",
+            ":rust_embed_moved_test",
             ":generated_info_service_test",
             ":generated_info_subset_test",
             ":bad_prefix_test",

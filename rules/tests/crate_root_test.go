@@ -16,7 +16,8 @@ import (
 // testdata/crate_root/lib.rs, which //rules/tests:crate_root_test checks
 // is byte for byte what Bazel writes for :gen_default, builds with cargo as
 // the library of a crate, above the rust/rust_types.rs, rust_server.rs and
-// rust_client.rs the CLI generates from that target's schema, and a binary
+// rust_client.rs the CLI generates from that target's schema (and the
+// openrpc.json beside rust/ that rust_server.rs embeds), and a binary
 // uses the modules through it. rules_rust cannot be fetched offline, so this stands in for
 // the rust_library of the README's recipe.
 func TestCrateRootBuilds(t *testing.T) {
@@ -40,6 +41,9 @@ func TestCrateRootBuilds(t *testing.T) {
 		"src/rust/rust_types.rs":  read(filepath.Join(gen, "rust", "rust_types.rs")),
 		"src/rust/rust_server.rs": read(filepath.Join(gen, "rust", "rust_server.rs")),
 		"src/rust/rust_client.rs": read(filepath.Join(gen, "rust", "rust_client.rs")),
+		// rust_server.rs embeds ../openrpc.json; the CLI wrote it
+		// (rust_server brings openrpc), as oschema_generate does.
+		"src/openrpc.json": read(filepath.Join(gen, "openrpc.json")),
 		// The crate's binary reaches the modules through the library.
 		"src/main.rs": []byte(`#[allow(unused_imports)]
 use oschema_crate_root::rust_client::*;

@@ -13,6 +13,7 @@ import (
 	"github.com/lhumina-code/rules_oschema/generator/artifacts"
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 )
 
 // sourceFlags registers the flags that say where a schema comes from.
@@ -38,7 +39,7 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("generate", "generate [flags] SCHEMA", stderr)
 	getSource := sourceFlags(fs)
 	service := fs.String("service", "", "the `service` to generate for (needed only when the schema has several)")
-	which := fs.String("artifacts", "", "comma-separated `artifacts`: "+strings.Join(artifacts.Names(), ", ")+", or all (default: "+strings.Join(artifacts.Default, ",")+")")
+	which := fs.String("artifacts", "", "comma-separated `artifacts`: "+strings.Join(artifacts.Names(), ", ")+", or all (default: "+strings.Join(artifacts.Default, ",")+"); go and rust_server bring openrpc, whose openrpc.json api.go and rust/rust_server.rs embed")
 	outDir := fs.String("out", "", "write every file into this `directory`, one subdirectory per language: rust/, js/, python/<package>/ (api.go and openrpc.json at the top)")
 	var outs multiFlag
 	fs.Var(&outs, "o", "`NAME=PATH`: write the file NAME (e.g. client.py) to PATH (repeatable; Bazel declares each file this way)")
@@ -101,6 +102,8 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 		case ok:
 		case *outDir != "":
 			p = filepath.Join(*outDir, filepath.FromSlash(artifacts.Path(f.Name, pythonPackage)))
+		case f.Name == openrpc.FileName:
+			return usagef("no destination for %s, which api.go and rust_server.rs embed (beside api.go, one directory above rust_server.rs): add -o %s=PATH or -out DIR", f.Name, f.Name)
 		default:
 			return usagef("no destination for %s: add -o %s=PATH or -out DIR", f.Name, f.Name)
 		}

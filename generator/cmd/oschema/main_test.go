@@ -96,10 +96,24 @@ func TestGenerateWritesEveryDefaultArtifact(t *testing.T) {
 
 func TestGenerateExplicitPathsAndSubset(t *testing.T) {
 	workspace(t, map[string]string{"svc/greeter/00.oschema": goodSchema})
-	code, _, stderr := runCLI("generate", "-artifacts", "js,go", "-o", "client.js=a/x.js", "-o", "client.d.ts=a/x.d.ts", "-o", "package.json=a/package.json", "-o", "api.go=b/api.go", "svc/greeter")
+	code, _, stderr := runCLI("generate", "-artifacts", "js,go", "-o", "client.js=a/x.js", "-o", "client.d.ts=a/x.d.ts", "-o", "package.json=a/package.json", "-o", "api.go=b/api.go", "-o", "openrpc.json=b/openrpc.json", "svc/greeter")
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, []string{"package.json", "x.d.ts", "x.js"}, listDir(t, "a"))
-	assert.Equal(t, []string{"api.go"}, listDir(t, "b"))
+	assert.Equal(t, []string{"api.go", "openrpc.json"}, listDir(t, "b"))
+}
+
+// api.go and rust_server.rs embed openrpc.json, so choosing go or
+// rust_server brings the openrpc artifact, and its file needs a place.
+func TestGenerateGoAndRustServerBringOpenRPC(t *testing.T) {
+	workspace(t, map[string]string{"svc/greeter/00.oschema": goodSchema})
+	for _, which := range []string{"go", "rust_server"} {
+		code, _, stderr := runCLI("generate", "-artifacts", which, "-out", which, "svc/greeter")
+		require.Equal(t, 0, code, stderr)
+		assert.Contains(t, listDir(t, which), "openrpc.json", which)
+	}
+	code, _, stderr := runCLI("generate", "-artifacts", "go", "-o", "api.go=c/api.go", "svc/greeter")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "no destination for openrpc.json, which api.go and rust_server.rs embed")
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
@@ -285,7 +299,7 @@ func TestArtifactsListMatchesRules(t *testing.T) {
 		}
 		return out
 	}
-	var bzlTable map[string][]string
+	var bzlTable, bzlRequires map[string][]string
 	var bzlDefault []string
 	bzlLayout := map[string]string{}
 	for _, stmt := range f.Stmt {
@@ -302,6 +316,15 @@ func TestArtifactsListMatchesRules(t *testing.T) {
 				key, ok := kv.Key.(*build.StringExpr)
 				require.True(t, ok, "ARTIFACTS keys must be strings")
 				bzlTable[key.Value] = strs(kv.Value)
+			}
+		case "REQUIRES":
+			dict, ok := assign.RHS.(*build.DictExpr)
+			require.True(t, ok, "REQUIRES must be a dict literal")
+			bzlRequires = map[string][]string{}
+			for _, kv := range dict.List {
+				key, ok := kv.Key.(*build.StringExpr)
+				require.True(t, ok, "REQUIRES keys must be strings")
+				bzlRequires[key.Value] = strs(kv.Value)
 			}
 		case "DEFAULT_ARTIFACTS":
 			bzlDefault = strs(assign.RHS)
@@ -323,6 +346,7 @@ func TestArtifactsListMatchesRules(t *testing.T) {
 	}
 	assert.Equal(t, goTable, bzlTable, "ARTIFACTS in %s", path)
 	assert.Equal(t, artifacts.Default, bzlDefault, "DEFAULT_ARTIFACTS in %s", path)
+	assert.Equal(t, artifacts.Requires, bzlRequires, "REQUIRES in %s", path)
 	assert.Equal(t, artifacts.Layout, bzlLayout, "LAYOUT in %s", path)
 	for _, a := range artifacts.All {
 		for _, f := range a.Files {

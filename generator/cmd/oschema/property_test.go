@@ -186,13 +186,17 @@ func compileOutputs(t *testing.T, out string, vet, typescript bool) {
 		b, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s %s:\n%s", name, strings.Join(args, " "), b)
 	}
-	// Go: a module with api.go alone, vetted by every supported Go.
+	// Go: a module with api.go and the openrpc.json it embeds, vetted by
+	// every supported Go.
 	api, err := os.ReadFile(filepath.Join(out, "api.go"))
+	require.NoError(t, err)
+	doc, err := os.ReadFile(filepath.Join(out, "openrpc.json"))
 	require.NoError(t, err)
 	if vet {
 		mod := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/api\n\ngo 1.19\n"), 0o644))
 		require.NoError(t, os.WriteFile(filepath.Join(mod, "api.go"), api, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(mod, "openrpc.json"), doc, 0o644))
 		goEnv := []string{"GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0"}
 		run(mod, testtool.Look(t, "go"), goEnv, "vet", "./...")
 		run(mod, testtool.Look(t, "go1.19", "/usr/lib/go-1.19/bin/go"), goEnv, "vet", "./...")

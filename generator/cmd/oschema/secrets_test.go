@@ -26,6 +26,8 @@ func TestSecretsRedacted(t *testing.T) {
 	mod := t.TempDir()
 	api, err := os.ReadFile(filepath.Join(out, "api.go"))
 	require.NoError(t, err)
+	doc, err := os.ReadFile(filepath.Join(out, "openrpc.json"))
+	require.NoError(t, err)
 	main := `package main
 
 import (
@@ -46,6 +48,7 @@ func main() {
 `
 	for name, content := range map[string]string{
 		"go.mod": "module example.com/v\n\ngo 1.19\n", "main.go": main, "secrets/api.go": string(api),
+		"secrets/openrpc.json": string(doc),
 	} {
 		p := filepath.Join(mod, filepath.FromSlash(name))
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))

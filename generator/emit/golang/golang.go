@@ -246,11 +246,7 @@ func (g *gen) file() ([]byte, error) {
 	}
 	g.checked = checkedDecls(g.s)
 
-	doc, err := g.openRPC()
-	if err != nil {
-		return nil, err
-	}
-	g.b.Grow(g.sizeHint(len(doc) + len(rt.body)))
+	g.b.Grow(g.sizeHint(len(rt.body)))
 
 	g.b.WriteString(emit.Header("//", g.s, g.svc))
 	g.w()
@@ -263,13 +259,27 @@ func (g *gen) file() ([]byte, error) {
 	g.doc("", pkgDoc)
 	g.w("package ", pkg)
 	g.w()
-	imports := append([]string(nil), rt.imports...)
+	imports := append([]string{"embed"}, rt.imports...)
 	sort.Strings(imports)
 	g.w("import (")
 	for _, imp := range imports {
+		if imp == "embed" {
+			// For the //go:embed of openRPCDocument.
+			g.w("\t_ ", strconv.Quote(imp))
+			continue
+		}
 		g.w("\t", strconv.Quote(imp))
 	}
 	g.w(")")
+	g.w()
+	// Right after the imports: rules_go's builder (v0.34) finds //go:embed
+	// lines with a scanner that a rune literal such as '"' (the runtime
+	// has some) throws off, so the directive precedes all code.
+	g.w("// openRPCDocument is the OpenRPC document of ", g.svc.Name, ", the openrpc.json")
+	g.w("// generated beside this file (the go artifact brings the openrpc artifact).")
+	g.w("//")
+	g.w("//go:embed ", openrpc.FileName)
+	g.w("var openRPCDocument string")
 	g.w()
 	g.w("const (")
 	g.w("\t// ServiceName is the service's name in the schema.")
@@ -307,11 +317,6 @@ func (g *gen) file() ([]byte, error) {
 	g.server()
 	g.dispatch()
 	g.b.WriteString(rt.body)
-	g.w()
-	g.w("// openRPCDocument is the OpenRPC document of ", g.svc.Name, ".")
-	g.b.WriteString("const openRPCDocument = ")
-	writeGoString(&g.b, doc)
-	g.b.WriteByte('\n')
 	g.w()
 	g.w("// otimePattern is the otime rule, the pattern of otime values in the OpenRPC")
 	g.w("// document (see ValidTime).")
@@ -515,17 +520,8 @@ func (g *gen) declareAll() error {
 	return nil
 }
 
-func (g *gen) openRPC() (string, error) {
-	doc, err := openrpc.DocumentString(g.s, g.svc)
-	if err != nil {
-		return "", fmt.Errorf("OpenRPC document for rpc.discover: %w", err)
-	}
-	return doc, nil
-}
-
 // writeGoString writes s as a Go string literal: a raw string when s
-// allows it. It writes instead of returning a string: s may be the whole
-// OpenRPC document, and each copy of it is as large.
+// allows it.
 func writeGoString(b *bytes.Buffer, s string) {
 	if !strings.ContainsAny(s, "`\r") && !strings.Contains(s, "\ufeff") {
 		b.WriteByte('`')

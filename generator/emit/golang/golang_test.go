@@ -17,6 +17,7 @@ import (
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/internal/synth"
 	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 	"github.com/lhumina-code/rules_oschema/generator/resolve"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
@@ -98,7 +99,8 @@ func TestGofmt119Clean(t *testing.T) {
 // TestDocsCompile: doc comments gofmt rewrites (lists, code, headings,
 // directives) still compile and keep their text.
 func TestDocsCompile(t *testing.T) {
-	api := generate(t, docSchema(), emit.Options{})
+	s := docSchema()
+	api := generate(t, s, emit.Options{})
 	src := string(api)
 	for _, want := range []string{
 		"// Note represents a note.\n//\n// # Format\n//\n// - first\n// - second\n//\n//\tcode line\n//\n//go:generate nothing\ntype Note struct {",
@@ -108,14 +110,15 @@ func TestDocsCompile(t *testing.T) {
 	} {
 		assert.True(t, strings.Contains(src, want), "generated code lacks %q", want)
 	}
-	goRun(t, goToolchains(t)["go1.19"], writeModule(t, api), "vet", "./...")
+	goRun(t, goToolchains(t)["go1.19"], writeModule(t, s, api), "vet", "./...")
 }
 
 // TestSynthCompiles builds the output of a synthetic schema that has
 // every type in many combinations.
 func TestSynthCompiles(t *testing.T) {
-	api := generate(t, synthSchema(t, 60, 40), emit.Options{})
-	goRun(t, goToolchains(t)["go1.19"], writeModule(t, api), "vet", "./...")
+	s := synthSchema(t, 60, 40)
+	api := generate(t, s, emit.Options{})
+	goRun(t, goToolchains(t)["go1.19"], writeModule(t, s, api), "vet", "./...")
 }
 
 func synthSchema(t *testing.T, types, methods int) *model.Schema {
@@ -168,12 +171,31 @@ func TestHeaderAndPackage(t *testing.T) {
 	assert.Contains(t, src, `DefaultSocketPath = "/run/tasks.sock"`)
 }
 
-// writeModule writes a module holding api.go and the given testdata files.
-func writeModule(t *testing.T, api []byte, files ...string) string {
+// The //go:embed of openRPCDocument precedes all code: rules_go's builder
+// (v0.34) finds the directive with a scanner that a rune literal such as
+// '"' throws off, and then builds without the embed configuration.
+func TestEmbedBeforeCode(t *testing.T) {
+	src := string(generate(t, loadKitchenSink(t), emit.Options{}))
+	embed := strings.Index(src, "\n//go:embed openrpc.json\nvar openRPCDocument string\n")
+	require.NotEqual(t, -1, embed)
+	imports := strings.Index(src, "\nimport (")
+	require.NotEqual(t, -1, imports)
+	for _, code := range []string{"\nconst ", "\nvar ", "\nfunc ", "\ntype ", `'"'`} {
+		i := strings.Index(src[imports:], code)
+		require.True(t, i < 0 || imports+i > embed, "%q before the //go:embed line", code)
+	}
+}
+
+// writeModule writes a module holding api.go, the openrpc.json of s it
+// embeds, and the given testdata files.
+func writeModule(t *testing.T, s *model.Schema, api []byte, files ...string) string {
 	t.Helper()
 	dir := t.TempDir()
+	doc, err := openrpc.Document(s, s.Services[0])
+	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/kitchensink\n\ngo 1.19\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "api.go"), api, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, openrpc.FileName), doc, 0o644))
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join("testdata", f))
 		require.NoError(t, err)
@@ -206,11 +228,12 @@ func goToolchains(t *testing.T) map[string]string {
 // generated Client against the generated Handler over a Unix socket and
 // loopback HTTP, every method, error code, batches and notifications.
 func TestKitchenSinkRuns(t *testing.T) {
-	api := generate(t, loadKitchenSink(t), emit.Options{})
+	s := loadKitchenSink(t)
+	api := generate(t, s, emit.Options{})
 	for _, name := range []string{"host", "go1.19"} {
 		goBin := goToolchains(t)[name]
 		t.Run(name, func(t *testing.T) {
-			dir := writeModule(t, api, "kitchensink/impl.go", "kitchensink/api_test.go")
+			dir := writeModule(t, s, api, "kitchensink/impl.go", "kitchensink/api_test.go")
 			goRun(t, goBin, dir, "vet", "./...")
 			goRun(t, goBin, dir, "test", "-count=1", "./...")
 		})
@@ -222,8 +245,9 @@ func TestKitchenSinkRuns(t *testing.T) {
 func TestGoldenCompiles(t *testing.T) {
 	golden, err := os.ReadFile(goldenPath)
 	require.NoError(t, err)
-	require.Equal(t, string(golden), string(generate(t, loadKitchenSink(t), emit.Options{})))
-	dir := writeModule(t, golden, "kitchensink/impl.go")
+	s := loadKitchenSink(t)
+	require.Equal(t, string(golden), string(generate(t, s, emit.Options{})))
+	dir := writeModule(t, s, golden, "kitchensink/impl.go")
 	goRun(t, goToolchains(t)["go1.19"], dir, "build", "./...")
 }
 
@@ -250,16 +274,17 @@ func TestOddSchemaCompiles(t *testing.T) {
 	} {
 		assert.True(t, strings.Contains(collapse(src), collapse(want)), "generated code lacks %s", want)
 	}
-	dir := writeModule(t, api, "odd/api_test.go")
+	dir := writeModule(t, s, api, "odd/api_test.go")
 	goRun(t, goToolchains(t)["go1.19"], dir, "vet", "./...")
 	goRun(t, goToolchains(t)["go1.19"], dir, "test", "-count=1", "./...")
 }
 
 // TestEmptyServiceCompiles: no decls, no methods, no errors.
 func TestEmptyServiceCompiles(t *testing.T) {
-	api := generate(t, emptySchema(), emit.Options{})
+	s := emptySchema()
+	api := generate(t, s, emit.Options{})
 	assert.Contains(t, string(api), "type Server interface {\n}")
-	goRun(t, goToolchains(t)["go1.19"], writeModule(t, api), "vet", "./...")
+	goRun(t, goToolchains(t)["go1.19"], writeModule(t, s, api), "vet", "./...")
 }
 
 func oddSchema() *model.Schema {
@@ -405,7 +430,7 @@ func TestWireNamesSchemaRuns(t *testing.T) {
 	} {
 		assert.True(t, strings.Contains(src, collapse(want)), "generated code lacks %s", want)
 	}
-	dir := writeModule(t, api, "wire_names/api_test.go")
+	dir := writeModule(t, s, api, "wire_names/api_test.go")
 	goRun(t, goToolchains(t)["go1.19"], dir, "vet", "./...")
 	goRun(t, goToolchains(t)["go1.19"], dir, "test", "-count=1", "./...")
 }
@@ -422,5 +447,5 @@ func TestReservedNamesEscaped(t *testing.T) {
 	assert.Contains(t, src, "\ntype Client_ struct {")
 	assert.Contains(t, src, "\ntype Server_ struct {")
 	assert.Contains(t, src, "\tMethodDiscover_ ")
-	goRun(t, goToolchains(t)["go1.19"], writeModule(t, api), "vet", "./...")
+	goRun(t, goToolchains(t)["go1.19"], writeModule(t, s, api), "vet", "./...")
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/lhumina-code/rules_oschema/generator/emit/golang/golangtest"
 	"github.com/lhumina-code/rules_oschema/generator/emit/js"
 	"github.com/lhumina-code/rules_oschema/generator/emit/python"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
 
@@ -54,6 +55,11 @@ func buildGoDriver(t *testing.T) string {
 			goDriver.err = err
 			return
 		}
+		doc, err := openrpc.Document(s, s.Service("TaskService"))
+		if err != nil {
+			goDriver.err = err
+			return
+		}
 		main, err := os.ReadFile(filepath.Join("testdata", "driver", "main.go"))
 		if err != nil {
 			goDriver.err = err
@@ -68,6 +74,7 @@ func buildGoDriver(t *testing.T) string {
 		for name, content := range map[string][]byte{
 			"go.mod":             []byte("module example.com/kitchensink\n\ngo 1.19\n"),
 			"api.go":             files[0].Content,
+			"openrpc.json":       doc,
 			"cmd/driver/main.go": main,
 		} {
 			p := filepath.Join(dir, filepath.FromSlash(name))

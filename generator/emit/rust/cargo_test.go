@@ -48,10 +48,12 @@ func TestCargo(t *testing.T) {
 	var generated []string
 	for _, c := range cases() {
 		s, svc := c.load(t)
-		for name, content := range generate(t, s, svc) {
+		for name, content := range generateDir(t, s, svc) {
 			rel := "src/" + c.module + "/" + name
 			write(rel, content)
-			generated = append(generated, filepath.Join(dir, filepath.FromSlash(rel)))
+			if strings.HasSuffix(name, ".rs") {
+				generated = append(generated, filepath.Join(dir, filepath.FromSlash(rel)))
+			}
 		}
 	}
 

@@ -86,7 +86,7 @@ func (c *clientGen) file(socket string) string {
 	b.WriteString("//\n")
 	b.WriteString("//     pub mod rust_client {\n")
 	b.WriteString("//         use super::rust_types::*;\n")
-	b.WriteString("//         include!(\"rust_client.rs\"); // or concat!(env!(\"OUT_DIR\"), \"/rust_client.rs\")\n")
+	b.WriteString("//         include!(\"rust_client.rs\"); // or concat!(env!(\"OUT_DIR\"), \"/rust/rust_client.rs\")\n")
 	b.WriteString("//     }\n")
 	b.WriteString("//\n")
 	b.WriteString("// The file has no inner attributes and names no other module, so include!\n")

@@ -12,18 +12,23 @@
 // unqualified, in a module that has them in scope:
 //
 //	pub mod rust_types {
-//		include!(concat!(env!("OUT_DIR"), "/rust_types.rs"));
+//		include!(concat!(env!("OUT_DIR"), "/rust/rust_types.rs"));
 //	}
 //	pub mod rust_server {
 //		#[allow(unused_imports)] // a service without methods uses no type
 //		use super::rust_types::*;
-//		include!(concat!(env!("OUT_DIR"), "/rust_server.rs"));
+//		include!(concat!(env!("OUT_DIR"), "/rust/rust_server.rs"));
 //	}
 //	pub mod rust_client {
 //		#[allow(unused_imports)]
 //		use super::rust_types::*;
-//		include!(concat!(env!("OUT_DIR"), "/rust_client.rs"));
+//		include!(concat!(env!("OUT_DIR"), "/rust/rust_client.rs"));
 //	}
+//
+// rust_server.rs embeds the OpenRPC document with
+// include_str!("../openrpc.json"): the files sit in rust/ of a directory
+// of generated files (artifacts.Layout) with openrpc.json at its top, and
+// the path is relative to rust_server.rs even when include! pulls it in.
 //
 // Items a crate may leave unused carry #[allow(dead_code)] one by one.
 //

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/model"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
 
@@ -52,6 +53,22 @@ func generate(t *testing.T, s *model.Schema, svc *model.Service) map[string][]by
 		}
 	}
 	require.Len(t, out, 3)
+	return out
+}
+
+// generateDir returns the files of generate laid out as in a directory of
+// generated files (artifacts.Layout): the Rust files under rust/, and the
+// openrpc.json that rust_server.rs embeds (include_str!("../openrpc.json"))
+// at the top. Paths are slash-separated.
+func generateDir(t *testing.T, s *model.Schema, svc *model.Service) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for name, content := range generate(t, s, svc) {
+		out["rust/"+name] = content
+	}
+	doc, err := openrpc.Document(s, svc)
+	require.NoError(t, err)
+	out[openrpc.FileName] = doc
 	return out
 }
 

@@ -11,7 +11,8 @@ import (
 
 // GenerateServer returns rust_server.rs: the handler trait of svc, RpcError
 // with a constructor per application error, the JSON-RPC 2.0 dispatcher
-// (rpc.discover answers with the embedded OpenRPC document) and a std-only
+// (rpc.discover answers with the OpenRPC document, ../openrpc.json embedded
+// with include_str!) and a std-only
 // HTTP/1.1 server for Unix sockets and TCP. It names the types of
 // rust_types.rs unqualified and has no inner attributes, so it is compiled
 // with include! in a module that has them in scope.
@@ -20,22 +21,10 @@ func GenerateServer(s *model.Schema, svc *model.Service, opts emit.Options) ([]e
 	if err != nil {
 		return nil, err
 	}
-	doc, err := openrpcDocument(s, svc, opts)
-	if err != nil {
-		return nil, err
-	}
-	return []emit.File{{Name: ServerFile, Content: []byte(g.server(doc, opts.DefaultSocketPath(s)))}}, nil
+	return []emit.File{{Name: ServerFile, Content: []byte(g.server(opts.DefaultSocketPath(s)))}}, nil
 }
 
-func openrpcDocument(s *model.Schema, svc *model.Service, opts emit.Options) (string, error) {
-	doc, err := openrpc.DocumentString(s, svc)
-	if err != nil {
-		return "", fmt.Errorf("rust: the OpenRPC document to embed: %w", err)
-	}
-	return doc, nil
-}
-
-func (g *gen) server(doc, socket string) string {
+func (g *gen) server(socket string) string {
 	var b strings.Builder
 	b.WriteString(emit.Header("//", g.s, g.svc))
 	b.WriteString("\n")
@@ -49,11 +38,12 @@ func (g *gen) server(doc, socket string) string {
 	b.WriteString("//\n")
 	b.WriteString("//     pub mod rust_server {\n")
 	b.WriteString("//         use super::rust_types::*;\n")
-	b.WriteString("//         include!(\"rust_server.rs\"); // or concat!(env!(\"OUT_DIR\"), \"/rust_server.rs\")\n")
+	b.WriteString("//         include!(\"rust_server.rs\"); // or concat!(env!(\"OUT_DIR\"), \"/rust/rust_server.rs\")\n")
 	b.WriteString("//     }\n")
 	b.WriteString("//\n")
 	b.WriteString("// The file has no inner attributes and names no other module, so include!\n")
-	b.WriteString("// works wherever the types are in scope.\n")
+	b.WriteString("// works wherever the types are in scope. It embeds ../openrpc.json (the\n")
+	b.WriteString("// openrpc artifact, generated with it), relative to this file.\n")
 	b.WriteString("//\n")
 	b.WriteString("// For a daemon, `start_unix` and `start_tcp` return a `Server` whose\n")
 	b.WriteString("// `shutdown()` stops accepting, answers the calls in flight and removes\n")
@@ -92,9 +82,10 @@ func (g *gen) server(doc, socket string) string {
 	b.WriteString("#[allow(dead_code)]\n")
 	fmt.Fprintf(&b, "pub const DEFAULT_SOCKET_PATH: &str = %s;\n", rustString(socket))
 	fmt.Fprintf(&b, "\n/// The OpenRPC document of %s: the result of `rpc.discover` and the\n", g.svc.Name)
-	b.WriteString("/// body of `GET /openrpc.json`.\n")
+	b.WriteString("/// body of `GET /openrpc.json`. It is the openrpc.json generated one\n")
+	b.WriteString("/// directory up (the rust_server artifact brings the openrpc artifact).\n")
 	b.WriteString("#[allow(dead_code)]\n")
-	fmt.Fprintf(&b, "pub const OPENRPC_JSON: &str = %s;\n\n", rawString(doc))
+	fmt.Fprintf(&b, "pub const OPENRPC_JSON: &str = include_str!(%q);\n\n", "../"+openrpc.FileName)
 	b.WriteString(serverRuntime)
 	return b.String()
 }

@@ -33,7 +33,7 @@ func (g *gen) types() string {
 	b.WriteString("// module file (`pub mod rust_types;`) or is included, e.g. from OUT_DIR:\n")
 	b.WriteString("//\n")
 	b.WriteString("//     pub mod rust_types {\n")
-	b.WriteString("//         include!(concat!(env!(\"OUT_DIR\"), \"/rust_types.rs\"));\n")
+	b.WriteString("//         include!(concat!(env!(\"OUT_DIR\"), \"/rust/rust_types.rs\"));\n")
 	b.WriteString("//     }\n")
 
 	usesMap, usesBytes, usesTime := false, false, false

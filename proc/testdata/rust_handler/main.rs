@@ -13,8 +13,9 @@ mod hero_proc {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("hero_proc/rust_server.rs");
+        include!("hero_proc/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/lhumina-code/rules_oschema/generator/emit"
 	"github.com/lhumina-code/rules_oschema/generator/emit/golang"
+	"github.com/lhumina-code/rules_oschema/generator/openrpc"
 	"github.com/lhumina-code/rules_oschema/generator/resolve"
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
@@ -163,6 +164,10 @@ func buildHarness(goBin, root string) (dir, bin string, err error) {
 	if err != nil {
 		return dir, "", err
 	}
+	doc, err := openrpc.Document(s, s.Services[0])
+	if err != nil {
+		return dir, "", err
+	}
 	dir, err = os.MkdirTemp("", "oschema-ks-build")
 	if err != nil {
 		return dir, "", err
@@ -179,6 +184,7 @@ func buildHarness(goBin, root string) (dir, bin string, err error) {
 	for name, content := range map[string][]byte{
 		"go.mod":              []byte("module example.com/kitchensink\n\ngo 1.19\n"),
 		"api.go":              files[0].Content,
+		"openrpc.json":        doc, // api.go embeds it
 		"impl.go":             impl,
 		"cmd/harness/main.go": main,
 	} {

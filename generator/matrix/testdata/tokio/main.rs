@@ -18,8 +18,9 @@ mod kitchen_sink {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("kitchen_sink/rust_server.rs");
+        include!("kitchen_sink/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
 }
 

@@ -12,8 +12,9 @@ mod alpha {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("alpha/rust_server.rs");
+        include!("alpha/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
 }
 
@@ -21,8 +22,9 @@ mod beta {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("beta/rust_server.rs");
+        include!("beta/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
 }
 

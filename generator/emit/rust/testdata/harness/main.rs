@@ -5,19 +5,22 @@
 //! once both listen. `cargo test` runs the JSON round-trip
 //! tests below, on kitchen_sink, on the hand-built edge schema and on
 //! wire_names (dotted method names, quoted camelCase names). Each
-//! rust_client.rs is compiled through include!, as from OUT_DIR.
+//! rust_client.rs is compiled through include!, as from OUT_DIR. Each
+//! schema's files are laid out as the CLI's -out does: src/<schema>/rust/
+//! and src/<schema>/openrpc.json, which rust_server.rs embeds.
 #![deny(warnings)]
 
 mod kitchen_sink {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("kitchen_sink/rust_server.rs");
+        include!("kitchen_sink/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
-        include!("kitchen_sink/rust_client.rs");
+        include!("kitchen_sink/rust/rust_client.rs");
     }
 }
 
@@ -25,12 +28,13 @@ mod edge {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("edge/rust_server.rs");
+        include!("edge/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
-        include!("edge/rust_client.rs");
+        include!("edge/rust/rust_client.rs");
     }
 }
 
@@ -38,12 +42,13 @@ mod minimal {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("minimal/rust_server.rs");
+        include!("minimal/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
-        include!("minimal/rust_client.rs");
+        include!("minimal/rust/rust_client.rs");
     }
 }
 
@@ -51,12 +56,13 @@ mod wire_names {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("wire_names/rust_server.rs");
+        include!("wire_names/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
-        include!("wire_names/rust_client.rs");
+        include!("wire_names/rust/rust_client.rs");
     }
 }
 
@@ -64,12 +70,13 @@ mod reserved_names {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("reserved_names/rust_server.rs");
+        include!("reserved_names/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
-        include!("reserved_names/rust_client.rs");
+        include!("reserved_names/rust/rust_client.rs");
     }
 }
 
@@ -77,13 +84,14 @@ mod no_methods {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("no_methods/rust_server.rs");
+        include!("no_methods/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
     pub mod rust_client {
         #[allow(unused_imports)] // the client of a service without methods uses no type
         use super::rust_types::*;
-        include!("no_methods/rust_client.rs");
+        include!("no_methods/rust/rust_client.rs");
     }
 }
 
@@ -91,12 +99,13 @@ mod secrets {
     pub mod rust_server {
         #[allow(unused_imports)] // a service without methods uses no type
         use super::rust_types::*;
-        include!("secrets/rust_server.rs");
+        include!("secrets/rust/rust_server.rs");
     }
+    #[path = "rust/rust_types.rs"]
     pub mod rust_types;
     pub mod rust_client {
         use super::rust_types::*;
-        include!("secrets/rust_client.rs");
+        include!("secrets/rust/rust_client.rs");
     }
 }
 

@@ -11,11 +11,12 @@
 //
 //     pub mod rust_server {
 //         use super::rust_types::*;
-//         include!("rust_server.rs"); // or concat!(env!("OUT_DIR"), "/rust_server.rs")
+//         include!("rust_server.rs"); // or concat!(env!("OUT_DIR"), "/rust/rust_server.rs")
 //     }
 //
 // The file has no inner attributes and names no other module, so include!
-// works wherever the types are in scope.
+// works wherever the types are in scope. It embeds ../openrpc.json (the
+// openrpc artifact, generated with it), relative to this file.
 //
 // For a daemon, `start_unix` and `start_tcp` return a `Server` whose
 // `shutdown()` stops accepting, answers the calls in flight and removes
@@ -160,47 +161,10 @@ pub const SERVICE_NAME: &str = "Minimal";
 pub const DEFAULT_SOCKET_PATH: &str = "~/hero/var/sockets/minimal/rpc.sock";
 
 /// The OpenRPC document of Minimal: the result of `rpc.discover` and the
-/// body of `GET /openrpc.json`.
+/// body of `GET /openrpc.json`. It is the openrpc.json generated one
+/// directory up (the rust_server artifact brings the openrpc artifact).
 #[allow(dead_code)]
-pub const OPENRPC_JSON: &str = r#"{
-  "openrpc": "1.2.6",
-  "info": {
-    "title": "Minimal",
-    "version": "1.0.0"
-  },
-  "x-oschema-source": "hand-built/minimal",
-  "x-oschema-schema": "minimal",
-  "x-oschema-model": "sha256:cf8985b5b2c7f6ae3094a854824de6202524f03c3ea4e49cdff29e0916c37e35",
-  "methods": [
-    {
-      "name": "ping",
-      "paramStructure": "by-name",
-      "params": [
-        {
-          "name": "n",
-          "required": true,
-          "schema": {
-            "type": "integer",
-            "minimum": -2147483648,
-            "maximum": 2147483647
-          }
-        }
-      ],
-      "result": {
-        "name": "result",
-        "schema": {
-          "type": "integer",
-          "minimum": -2147483648,
-          "maximum": 2147483647
-        }
-      }
-    }
-  ],
-  "components": {
-    "schemas": {}
-  }
-}
-"#;
+pub const OPENRPC_JSON: &str = include_str!("../openrpc.json");
 
 /// Routes a call to the handler method it names. Implemented for every
 /// handler of this service; the functions below take any `Dispatch`.

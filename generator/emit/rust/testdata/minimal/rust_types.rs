@@ -12,7 +12,7 @@
 // module file (`pub mod rust_types;`) or is included, e.g. from OUT_DIR:
 //
 //     pub mod rust_types {
-//         include!(concat!(env!("OUT_DIR"), "/rust_types.rs"));
+//         include!(concat!(env!("OUT_DIR"), "/rust/rust_types.rs"));
 //     }
 
 use serde::{Deserialize, Serialize};

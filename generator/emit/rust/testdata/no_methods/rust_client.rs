@@ -9,7 +9,7 @@
 //
 //     pub mod rust_client {
 //         use super::rust_types::*;
-//         include!("rust_client.rs"); // or concat!(env!("OUT_DIR"), "/rust_client.rs")
+//         include!("rust_client.rs"); // or concat!(env!("OUT_DIR"), "/rust/rust_client.rs")
 //     }
 //
 // The file has no inner attributes and names no other module, so include!

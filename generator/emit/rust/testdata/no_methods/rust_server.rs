@@ -11,11 +11,12 @@
 //
 //     pub mod rust_server {
 //         use super::rust_types::*;
-//         include!("rust_server.rs"); // or concat!(env!("OUT_DIR"), "/rust_server.rs")
+//         include!("rust_server.rs"); // or concat!(env!("OUT_DIR"), "/rust/rust_server.rs")
 //     }
 //
 // The file has no inner attributes and names no other module, so include!
-// works wherever the types are in scope.
+// works wherever the types are in scope. It embeds ../openrpc.json (the
+// openrpc artifact, generated with it), relative to this file.
 //
 // For a daemon, `start_unix` and `start_tcp` return a `Server` whose
 // `shutdown()` stops accepting, answers the calls in flight and removes
@@ -153,36 +154,10 @@ pub const SERVICE_NAME: &str = "Quiet";
 pub const DEFAULT_SOCKET_PATH: &str = "~/hero/var/sockets/no_methods/rpc.sock";
 
 /// The OpenRPC document of Quiet: the result of `rpc.discover` and the
-/// body of `GET /openrpc.json`.
+/// body of `GET /openrpc.json`. It is the openrpc.json generated one
+/// directory up (the rust_server artifact brings the openrpc artifact).
 #[allow(dead_code)]
-pub const OPENRPC_JSON: &str = r#"{
-  "openrpc": "1.2.6",
-  "info": {
-    "title": "Quiet",
-    "version": "0.1.0"
-  },
-  "x-oschema-source": "generator/testdata/schemas/no_methods",
-  "x-oschema-schema": "no_methods",
-  "x-oschema-model": "sha256:9e3b24c3ab2654425d644ece56023a04c52f235f330a1c790697395773294385",
-  "methods": [],
-  "components": {
-    "schemas": {
-      "Ping": {
-        "type": "object",
-        "properties": {
-          "at": {
-            "type": "string",
-            "pattern": "^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)$"
-          }
-        },
-        "required": [
-          "at"
-        ]
-      }
-    }
-  }
-}
-"#;
+pub const OPENRPC_JSON: &str = include_str!("../openrpc.json");
 
 /// Routes a call to the handler method it names. Implemented for every
 /// handler of this service; the functions below take any `Dispatch`.

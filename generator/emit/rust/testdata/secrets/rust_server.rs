@@ -11,11 +11,12 @@
 //
 //     pub mod rust_server {
 //         use super::rust_types::*;
-//         include!("rust_server.rs"); // or concat!(env!("OUT_DIR"), "/rust_server.rs")
+//         include!("rust_server.rs"); // or concat!(env!("OUT_DIR"), "/rust/rust_server.rs")
 //     }
 //
 // The file has no inner attributes and names no other module, so include!
-// works wherever the types are in scope.
+// works wherever the types are in scope. It embeds ../openrpc.json (the
+// openrpc artifact, generated with it), relative to this file.
 //
 // For a daemon, `start_unix` and `start_tcp` return a `Server` whose
 // `shutdown()` stops accepting, answers the calls in flight and removes
@@ -161,96 +162,10 @@ pub const SERVICE_NAME: &str = "Vault";
 pub const DEFAULT_SOCKET_PATH: &str = "~/hero/var/sockets/secrets/rpc.sock";
 
 /// The OpenRPC document of Vault: the result of `rpc.discover` and the
-/// body of `GET /openrpc.json`.
+/// body of `GET /openrpc.json`. It is the openrpc.json generated one
+/// directory up (the rust_server artifact brings the openrpc artifact).
 #[allow(dead_code)]
-pub const OPENRPC_JSON: &str = r##"{
-  "openrpc": "1.2.6",
-  "info": {
-    "title": "Vault",
-    "version": "1.0.0"
-  },
-  "x-oschema-source": "generator/testdata/schemas/secrets",
-  "x-oschema-schema": "secrets",
-  "x-oschema-model": "sha256:eb3ed78e4643633915871add0383132e10b815fbe66a4b10d9629f3c69661eb7",
-  "x-oschema-types": {
-    "Credential": {
-      "secret": [
-        "password",
-        "token",
-        "key"
-      ]
-    }
-  },
-  "methods": [
-    {
-      "name": "put",
-      "description": "Store a credential.",
-      "paramStructure": "by-name",
-      "params": [
-        {
-          "name": "name",
-          "required": true,
-          "schema": {
-            "type": "string"
-          }
-        },
-        {
-          "name": "password",
-          "required": true,
-          "schema": {
-            "type": "string"
-          },
-          "x-oschema-secret": true
-        },
-        {
-          "name": "token",
-          "schema": {
-            "type": "string"
-          },
-          "x-oschema-secret": true
-        }
-      ],
-      "result": {
-        "name": "result",
-        "schema": {
-          "$ref": "#/components/schemas/Credential"
-        }
-      }
-    }
-  ],
-  "components": {
-    "schemas": {
-      "Credential": {
-        "type": "object",
-        "properties": {
-          "user": {
-            "type": "string"
-          },
-          "password": {
-            "type": "string"
-          },
-          "token": {
-            "type": "string"
-          },
-          "key": {
-            "type": "string",
-            "contentEncoding": "base64",
-            "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
-          },
-          "note": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "user",
-          "password",
-          "key"
-        ]
-      }
-    }
-  }
-}
-"##;
+pub const OPENRPC_JSON: &str = include_str!("../openrpc.json");
 
 /// Routes a call to the handler method it names. Implemented for every
 /// handler of this service; the functions below take any `Dispatch`.
