@@ -1021,7 +1021,8 @@ pub const WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30
 pub const MAX_CONNECTIONS: usize = 64;
 
 /// How many accepted connections may wait for a worker; the server answers
-/// further ones 503 and closes them.
+/// further ones 503 and closes them. [`ServerOptions::max_queued`] defaults
+/// to it.
 #[allow(dead_code)]
 pub const MAX_QUEUED: usize = 4096;
 
@@ -1048,6 +1049,9 @@ pub struct ServerOptions {
     pub write_timeout: std::time::Duration,
     /// Connections served at once ([`MAX_CONNECTIONS`], at least 1).
     pub max_connections: usize,
+    /// Accepted connections waiting for a worker ([`MAX_QUEUED`]); the
+    /// server answers further ones 503 and closes them.
+    pub max_queued: usize,
     /// Where messages go (a request cut off by the read timeout, a
     /// malformed request, an overload, a failed accept or thread spawn);
     /// None writes them to stderr. `Some(Arc::new(|_| {}))` is silent.
@@ -1062,6 +1066,7 @@ impl Default for ServerOptions {
             read_timeout: READ_TIMEOUT,
             write_timeout: WRITE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            max_queued: MAX_QUEUED,
             log: None,
         }
     }
@@ -1451,7 +1456,7 @@ where
     S: Connection,
 {
     let mut pool = shared.lock();
-    if pool.queue.len() >= MAX_QUEUED {
+    if pool.queue.len() >= shared.options.max_queued {
         drop(pool);
         shared.log("overloaded: refused a connection with 503");
         let mut stream = stream;
