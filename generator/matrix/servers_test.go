@@ -525,7 +525,10 @@ func TestRustServerOverload(t *testing.T) {
 			require.NoError(t, err, "answered and closed, not held")
 			assert.True(t, strings.HasPrefix(string(refused), "HTTP/1.1 503 "), "%q", refused)
 			assert.Contains(t, string(refused), "too many connections")
-			assert.Contains(t, p.stderr.String(), "overloaded: refused a connection with 503")
+			// stderr reaches the buffer through a pipe, a moment later.
+			assert.Eventually(t, func() bool {
+				return strings.Contains(p.stderr.String(), "overloaded: refused a connection with 503")
+			}, 5*time.Second, 20*time.Millisecond, "logged: %s", p.stderr)
 
 			// A goes away: B is served.
 			require.NoError(t, a.Close())
