@@ -517,9 +517,13 @@ func TestRustServerOverload(t *testing.T) {
 			_, err = io.WriteString(b, request)
 			require.NoError(t, err)
 			time.Sleep(300 * time.Millisecond)
-			// C finds the queue full.
+			// C finds the queue full. It sends its request at once: the
+			// server reads it before closing, else the close would reset
+			// the connection and C would lose the answer.
 			c := p.dial(t, tr)
 			defer c.Close()
+			_, err = io.WriteString(c, request)
+			require.NoError(t, err)
 			require.NoError(t, c.SetReadDeadline(time.Now().Add(5*time.Second)))
 			refused, err := io.ReadAll(c)
 			require.NoError(t, err, "answered and closed, not held")

@@ -1884,6 +1884,28 @@ where
     }
 }
 
+/// Answers a connection no worker will serve with 503 and closes it. What
+/// the client sent already is read first (for at most 20 ms): closing a
+/// socket with unread input resets the connection, and the client would
+/// lose the answer.
+#[allow(dead_code)]
+fn refuse<S: Connection>(mut stream: S, why: &str) {
+    let _ = stream.set_write(Some(std::time::Duration::from_secs(1)));
+    let response = HttpResponse::text(503, why);
+    if write_response(&mut stream, &response, false).is_err() {
+        return;
+    }
+    let _ = stream.flush();
+    let _ = stream.set_read(Some(std::time::Duration::from_millis(20)));
+    let mut sink = [0u8; 4096];
+    for _ in 0..16 {
+        match stream.read(&mut sink) {
+            Ok(n) if n > 0 => continue,
+            _ => break,
+        }
+    }
+}
+
 /// Hands an accepted connection to a worker: an idle one, a new one (up to
 /// max_connections), or the queue; 503 when the queue is full.
 #[allow(dead_code)]
@@ -1896,10 +1918,7 @@ where
     if pool.queue.len() >= shared.options.max_queued {
         drop(pool);
         shared.log("overloaded: refused a connection with 503");
-        let mut stream = stream;
-        let _ = stream.set_write(Some(std::time::Duration::from_secs(1)));
-        let response = HttpResponse::text(503, "too many connections");
-        let _ = write_response(&mut stream, &response, false);
+        refuse(stream, "too many connections");
         return;
     }
     pool.queue.push_back(stream);
@@ -1926,10 +1945,8 @@ where
             shared.done.notify_all();
             let refused: Vec<S> = pool.queue.drain(..).collect();
             drop(pool);
-            for mut stream in refused {
-                let _ = stream.set_write(Some(std::time::Duration::from_secs(1)));
-                let response = HttpResponse::text(503, "cannot start a worker");
-                let _ = write_response(&mut stream, &response, false);
+            for stream in refused {
+                refuse(stream, "cannot start a worker");
             }
         }
     }
