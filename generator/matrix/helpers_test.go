@@ -134,7 +134,12 @@ func emitterTestdata(t testing.TB, lang string, rel ...string) []byte {
 // for whatever api.go the module holds.
 func goBuild(t testing.TB, dir string, files map[string][]byte, pkgs ...string) string {
 	t.Helper()
-	goBin := testtool.Look(t, "go", "/usr/lib/go-1.19/bin/go")
+	return goBuildWith(t, testtool.Look(t, "go", "/usr/lib/go-1.19/bin/go"), dir, files, pkgs...)
+}
+
+// goBuildWith is goBuild with the go command goBin.
+func goBuildWith(t testing.TB, goBin, dir string, files map[string][]byte, pkgs ...string) string {
+	t.Helper()
 	files["go.mod"] = []byte("module example.com/kitchensink\n\ngo 1.19\n")
 	writeFiles(t, dir, files)
 	bin := filepath.Join(dir, "bin") + string(filepath.Separator)

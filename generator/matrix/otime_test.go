@@ -27,7 +27,7 @@ import (
 	"github.com/lhumina-code/rules_oschema/internal/testtool"
 )
 
-// otimeSchema has otimes as a param, in a record field, in a list inside
+// otimeSchema has otimes as a param (by name and by position), in a record field, in a list inside
 // a record and in records inside a map of lists (params), and as a result,
 // in a record and in a map of lists (results, chosen by index).
 const otimeSchema = `Stamp = {
@@ -38,6 +38,7 @@ const otimeSchema = `Stamp = {
 service Clock {
     version "1.0.0"
     take(at: otime) -> bool
+    take_by_position(at: otime, note?: str) -> bool @positional
     stamp(s: Stamp) -> bool
     nested(m: {str: [Stamp]}) -> bool
     time_of(i: i32) -> otime
@@ -80,6 +81,8 @@ func TestOtimeServers(t *testing.T) {
 		method, params, path string // %s is the value
 	}{
 		{"take", `{"at": %s}`, `at`},
+		{"take_by_position", `[%s]`, `at`},
+		{"take_by_position", `[%s, "n"]`, `at`},
 		{"stamp", `{"s": {"at": %s}}`, `s.at`},
 		{"stamp", `{"s": {"at": ` + valid + `, "more": [` + valid + `, %s]}}`, `s.more[1]`},
 		{"nested", `{"m": {"k": [{"at": ` + valid + `}, {"at": %s}]}}`, `m["k"][1].at`},

@@ -492,3 +492,57 @@ func TestRustRequestContext(t *testing.T) {
 		}
 	}
 }
+
+// TestRustServerOverload: with one worker and a queue of one
+// (ServerOptions max_connections and max_queued), a third connection is
+// answered 503 and closed at once, and logged; the queued one is served
+// as soon as the worker is free, and the server goes on serving.
+func TestRustServerOverload(t *testing.T) {
+	testtool.SkipUnderBazel(t, "TestRustServerOverload")
+	p := startProc(t, "rust", ksRust(t), "serve", socketPath(t), "10000", "1", "1")
+	call := `{"jsonrpc":"2.0","id":3,"method":"task_get","params":{"sid":"t-1"}}`
+	request := fmt.Sprintf("POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(call), call)
+	for _, tr := range []string{"unix", "tcp"} {
+		tr := tr
+		t.Run(tr, func(t *testing.T) {
+			// The worker reads A's request, which never ends.
+			a := p.dial(t, tr)
+			defer a.Close()
+			_, err := io.WriteString(a, "POST /rpc HTTP/1.1\r\nHost: x\r\n")
+			require.NoError(t, err)
+			time.Sleep(300 * time.Millisecond)
+			// B waits in the queue.
+			b := p.dial(t, tr)
+			defer b.Close()
+			_, err = io.WriteString(b, request)
+			require.NoError(t, err)
+			time.Sleep(300 * time.Millisecond)
+			// C finds the queue full. It sends its request at once: the
+			// server reads it before closing, else the close would reset
+			// the connection and C would lose the answer.
+			c := p.dial(t, tr)
+			defer c.Close()
+			_, err = io.WriteString(c, request)
+			require.NoError(t, err)
+			require.NoError(t, c.SetReadDeadline(time.Now().Add(5*time.Second)))
+			refused, err := io.ReadAll(c)
+			require.NoError(t, err, "answered and closed, not held")
+			assert.True(t, strings.HasPrefix(string(refused), "HTTP/1.1 503 "), "%q", refused)
+			assert.Contains(t, string(refused), "too many connections")
+			// stderr reaches the buffer through a pipe, a moment later.
+			assert.Eventually(t, func() bool {
+				return strings.Contains(p.stderr.String(), "overloaded: refused a connection with 503")
+			}, 5*time.Second, 20*time.Millisecond, "logged: %s", p.stderr)
+
+			// A goes away: B is served.
+			require.NoError(t, a.Close())
+			require.NoError(t, b.SetReadDeadline(time.Now().Add(10*time.Second)))
+			served, err := io.ReadAll(b)
+			require.NoError(t, err)
+			assert.True(t, strings.HasPrefix(string(served), "HTTP/1.1 200 "), "%q", served)
+			assert.Contains(t, string(served), `"id":3`)
+			status, body := p.exchange(t, tr, "POST", "/rpc", call)
+			assert.Equal(t, 200, status, body)
+		})
+	}
+}

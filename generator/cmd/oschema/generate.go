@@ -292,7 +292,10 @@ func cmdArtifacts(stdout io.Writer) error {
 				def = " (default)"
 			}
 		}
-		fmt.Fprintf(stdout, "%-12s %-28s %s%s\n", a.Name, strings.Join(a.Files, ", "), a.Doc, def)
+		fmt.Fprintf(stdout, "%-12s %s%s\n", a.Name, a.Doc, def)
+		for _, f := range a.Files {
+			fmt.Fprintf(stdout, "    %-16s -> %s\n", f, artifacts.Path(f, "<python package>"))
+		}
 	}
 	return nil
 }

@@ -357,8 +357,14 @@ func TestArtifactsListMatchesRules(t *testing.T) {
 	// And the CLI lists exactly the registry, marking the defaults.
 	code, out, _ := runCLI("artifacts")
 	require.Equal(t, 0, code)
-	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.HasPrefix(l, " ") { // file lines are indented
+			lines = append(lines, l)
+		}
+	}
 	require.Len(t, lines, len(artifacts.All))
+	assert.Contains(t, out, "    client.py        -> python/<python package>/__init__.py\n", "files are listed with their paths")
 	for i, a := range artifacts.All {
 		assert.Equal(t, a.Name, strings.Fields(lines[i])[0])
 		isDefault := false

@@ -1596,7 +1596,7 @@ func (t *HTTPTransport) newRequest(method string, params interface{}, notify boo
 	if params != nil {
 		b, err := json.Marshal(params)
 		if err == nil {
-			err = checkTimes(b, reflect.TypeOf(params), "")
+			err = checkSentTimes(b, params)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: encoding params: %w", method, err)
@@ -2324,6 +2324,26 @@ func holdsTime(t reflect.Type) bool {
 	v := reaches(t)
 	timeTypes.Store(t, v)
 	return v
+}
+
+// checkSentTimes checks the otimes of params encoded as b: an Input
+// struct, or the values of a @positional call ([]interface{}), each by its
+// own type and named by its position.
+func checkSentTimes(b []byte, params interface{}) error {
+	values, ok := params.([]interface{})
+	if !ok {
+		return checkTimes(b, reflect.TypeOf(params), "")
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil || len(raw) != len(values) {
+		return err
+	}
+	for i, v := range values {
+		if err := checkTimes(raw[i], reflect.TypeOf(v), fmt.Sprintf("[%d]", i)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkTimes checks every otime in the JSON value b, decoded as a t (a

@@ -1288,7 +1288,8 @@ pub const WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30
 pub const MAX_CONNECTIONS: usize = 64;
 
 /// How many accepted connections may wait for a worker; the server answers
-/// further ones 503 and closes them.
+/// further ones 503 and closes them. [`ServerOptions::max_queued`] defaults
+/// to it.
 #[allow(dead_code)]
 pub const MAX_QUEUED: usize = 4096;
 
@@ -1315,6 +1316,9 @@ pub struct ServerOptions {
     pub write_timeout: std::time::Duration,
     /// Connections served at once ([`MAX_CONNECTIONS`], at least 1).
     pub max_connections: usize,
+    /// Accepted connections waiting for a worker ([`MAX_QUEUED`]); the
+    /// server answers further ones 503 and closes them.
+    pub max_queued: usize,
     /// Where messages go (a request cut off by the read timeout, a
     /// malformed request, an overload, a failed accept or thread spawn);
     /// None writes them to stderr. `Some(Arc::new(|_| {}))` is silent.
@@ -1329,6 +1333,7 @@ impl Default for ServerOptions {
             read_timeout: READ_TIMEOUT,
             write_timeout: WRITE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            max_queued: MAX_QUEUED,
             log: None,
         }
     }
@@ -1709,6 +1714,28 @@ where
     }
 }
 
+/// Answers a connection no worker will serve with 503 and closes it. What
+/// the client sent already is read first (for at most 20 ms): closing a
+/// socket with unread input resets the connection, and the client would
+/// lose the answer.
+#[allow(dead_code)]
+fn refuse<S: Connection>(mut stream: S, why: &str) {
+    let _ = stream.set_write(Some(std::time::Duration::from_secs(1)));
+    let response = HttpResponse::text(503, why);
+    if write_response(&mut stream, &response, false).is_err() {
+        return;
+    }
+    let _ = stream.flush();
+    let _ = stream.set_read(Some(std::time::Duration::from_millis(20)));
+    let mut sink = [0u8; 4096];
+    for _ in 0..16 {
+        match stream.read(&mut sink) {
+            Ok(n) if n > 0 => continue,
+            _ => break,
+        }
+    }
+}
+
 /// Hands an accepted connection to a worker: an idle one, a new one (up to
 /// max_connections), or the queue; 503 when the queue is full.
 #[allow(dead_code)]
@@ -1718,13 +1745,10 @@ where
     S: Connection,
 {
     let mut pool = shared.lock();
-    if pool.queue.len() >= MAX_QUEUED {
+    if pool.queue.len() >= shared.options.max_queued {
         drop(pool);
         shared.log("overloaded: refused a connection with 503");
-        let mut stream = stream;
-        let _ = stream.set_write(Some(std::time::Duration::from_secs(1)));
-        let response = HttpResponse::text(503, "too many connections");
-        let _ = write_response(&mut stream, &response, false);
+        refuse(stream, "too many connections");
         return;
     }
     pool.queue.push_back(stream);
@@ -1751,10 +1775,8 @@ where
             shared.done.notify_all();
             let refused: Vec<S> = pool.queue.drain(..).collect();
             drop(pool);
-            for mut stream in refused {
-                let _ = stream.set_write(Some(std::time::Duration::from_secs(1)));
-                let response = HttpResponse::text(503, "cannot start a worker");
-                let _ = write_response(&mut stream, &response, false);
+            for stream in refused {
+                refuse(stream, "cannot start a worker");
             }
         }
     }

@@ -34,7 +34,7 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 use tasks::Tasks;
 
-fn serve(socket: &str, read_timeout_ms: Option<u64>) {
+fn serve(socket: &str, read_timeout_ms: Option<u64>, limits: Option<(usize, usize)>) {
     let handler = Arc::new(Tasks::default());
     let unix = bind_unix(socket).expect("bind the socket");
     let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a TCP port");
@@ -42,6 +42,10 @@ fn serve(socket: &str, read_timeout_ms: Option<u64>) {
     let mut options = ServerOptions::default();
     if let Some(ms) = read_timeout_ms {
         options.read_timeout = std::time::Duration::from_millis(ms);
+    }
+    if let Some((connections, queued)) = limits {
+        options.max_connections = connections;
+        options.max_queued = queued;
     }
     let tcp = start_tcp(handler.clone(), tcp, options.clone()).expect("serve TCP");
     let unix = start_unix(handler, unix, options).expect("serve the socket");
@@ -70,10 +74,14 @@ fn roundtrip() {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match (args.get(1).map(String::as_str), args.get(2)) {
-        (Some("serve"), Some(socket)) => serve(socket, args.get(3).and_then(|ms| ms.parse().ok())),
+        (Some("serve"), Some(socket)) => {
+            let arg = |i: usize| args.get(i).and_then(|v| v.parse::<usize>().ok());
+            let limits = arg(4).zip(arg(5));
+            serve(socket, args.get(3).and_then(|ms| ms.parse().ok()), limits)
+        }
         (Some("roundtrip"), None) => roundtrip(),
         _ => {
-            eprintln!("usage: matrix serve <socket> [<read timeout ms>] | matrix roundtrip");
+            eprintln!("usage: matrix serve <socket> [<read timeout ms> [<max connections> <max queued>]] | matrix roundtrip");
             std::process::exit(2)
         }
     }
