@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	heroproc "github.com/lhumina-code/rules_oschema/proc/hero_proc/generated"
 	"github.com/lhumina-code/rules_oschema/procd/procdtest"
 	"github.com/lhumina-code/rules_oschema/procd/procinfo"
+	"github.com/lhumina-code/rules_oschema/procd/shim"
 )
 
 // writer prints 1, 2, 3, ... about 1000 lines a second.
@@ -109,13 +111,19 @@ func zombieList(d *procdtest.Daemon) []string {
 
 type crashCounts struct {
 	reattached, exitedWhileDown, unknownMarked, zombies, deadRunning int
+	// endedAfterRestart counts jobs still called running whose helper
+	// wrote their exit status after the restart: ordinary ingestion (a
+	// tick or two, longer on a loaded machine), not a recovery problem;
+	// the end of the test checks that each ends with its exit code.
+	endedAfterRestart int
 }
 
 // check verifies the state after a restart: every job the daemon calls
-// running has a live process with the pid it had; every job that ended
+// running has a live process with the pid it had, unless it ended after
+// the restart (see crashCounts.endedAfterRestart); every job that ended
 // while the daemon was down has its real exit code; every marked process
 // belongs to a running job.
-func checkAfterRestart(t *testing.T, d *procdtest.Daemon, before map[string]heroproc.Job, wantExit map[string]int32) (crashCounts, error) {
+func checkAfterRestart(t *testing.T, d *procdtest.Daemon, before map[string]heroproc.Job, wantExit map[string]int32, restarted time.Time) (crashCounts, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	jobs, err := d.Client().JobList(ctx, heroproc.JobListInput{Limit: ptrU32(10000)})
@@ -130,13 +138,18 @@ func checkAfterRestart(t *testing.T, d *procdtest.Daemon, before map[string]hero
 		case heroproc.JobPhaseRunning, heroproc.JobPhaseStopping:
 			running[j.ID] = true
 			if j.Pid == nil || !procinfo.Alive(int(*j.Pid), 0) {
+				dir := filepath.Join(d.DataDir, "jobs", j.ID, strconv.FormatUint(uint64(j.Attempt), 10))
+				if st, err := shim.ReadStatus(dir); err == nil && st.At >= restarted.UnixNano() {
+					c.endedAfterRestart++
+					continue
+				}
 				c.deadRunning++
 				pid := int64(0)
 				if j.Pid != nil {
 					pid = *j.Pid
 				}
 				st, _ := procinfo.State(int(pid))
-				problems = append(problems, fmt.Sprintf("%s (attempt %d) is %s with a dead pid %d (state %q)", j.Action, j.Attempt, j.Phase, pid, st))
+				problems = append(problems, fmt.Sprintf("%s (attempt %d) is %s with a dead pid %d (state %q; %s)", j.Action, j.Attempt, j.Phase, pid, st, attemptReport(d, j.ID, j.Attempt)))
 				continue
 			}
 			if b, ok := before[j.ID]; ok && b.Attempt == j.Attempt && b.Pid != nil && *b.Pid != *j.Pid {
@@ -176,6 +189,28 @@ func checkAfterRestart(t *testing.T, d *procdtest.Daemon, before map[string]hero
 		return c, fmt.Errorf("%s", strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// attemptReport says what the attempt's directory holds, for a failure
+// message: whether its helper (shim) lives and whether it wrote a status.
+func attemptReport(d *procdtest.Daemon, jobID string, attempt uint32) string {
+	dir := filepath.Join(d.DataDir, "jobs", jobID, strconv.FormatUint(uint64(attempt), 10))
+	var parts []string
+	if started, err := shim.ReadStarted(dir); err == nil {
+		st, _ := procinfo.State(started.ShimPid)
+		parts = append(parts, fmt.Sprintf("shim pid %d state %q", started.ShimPid, st))
+	} else {
+		parts = append(parts, "no started.json: "+err.Error())
+	}
+	if status, err := shim.ReadStatus(dir); err == nil {
+		parts = append(parts, fmt.Sprintf("status %+v", *status))
+	} else {
+		parts = append(parts, "no status: "+err.Error())
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "shim.err")); err == nil && len(b) > 0 {
+		parts = append(parts, "shim stderr "+strings.TrimSpace(string(b)))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func jobTerminal(p heroproc.JobPhase) bool {
@@ -324,7 +359,7 @@ func TestKill9Survival(t *testing.T) {
 		var counts crashCounts
 		var err error
 		for i := 0; i < 100; i++ {
-			if counts, err = checkAfterRestart(t, d, before, wantExit); err == nil {
+			if counts, err = checkAfterRestart(t, d, before, wantExit, start); err == nil {
 				break
 			}
 			// The target is 2 s; a loaded machine may need more, and
@@ -336,6 +371,13 @@ func TestKill9Survival(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		took := time.Since(start)
+		if err != nil {
+			out := d.Output()
+			if len(out) > 4000 {
+				out = out[len(out)-4000:]
+			}
+			t.Logf("daemon output (last 4000 bytes):\n%s", out)
+		}
 		require.NoError(t, err, "round %d, %s after the restart", round, took)
 		if took > worst {
 			worst = took
@@ -345,11 +387,38 @@ func TestKill9Survival(t *testing.T) {
 		}
 		total.reattached += counts.reattached
 		total.exitedWhileDown += counts.exitedWhileDown
-		t.Logf("round %2d: %2d jobs reattached, %d ended while the daemon was down, %d unknown marked, %d zombies, consistent %s after the restart",
-			round, counts.reattached, counts.exitedWhileDown, counts.unknownMarked, counts.zombies, took.Round(time.Millisecond))
+		total.endedAfterRestart += counts.endedAfterRestart
+		t.Logf("round %2d: %2d jobs reattached, %d ended while the daemon was down, %d ended since the restart (being ingested), %d unknown marked, %d zombies, consistent %s after the restart",
+			round, counts.reattached, counts.exitedWhileDown, counts.endedAfterRestart, counts.unknownMarked, counts.zombies, took.Round(time.Millisecond))
 	}
 	close(stopFollow)
 	<-followDone
+	// Every one-shot run ends with its exit code, those that ended after
+	// a restart included (their last is due about 21 s after the start).
+	var unfinished []string
+	for i := 0; i < 600; i++ {
+		unfinished = unfinished[:0]
+		jobs, err := c.JobList(ctx, heroproc.JobListInput{Limit: ptrU32(10000)})
+		require.NoError(t, err)
+		for _, j := range jobs {
+			want, ok := wantExit[j.ID]
+			if !ok {
+				continue
+			}
+			if !jobTerminal(j.Phase) {
+				unfinished = append(unfinished, j.Action)
+				continue
+			}
+			if assert.NotNil(t, j.ExitCode, "%s (%s: %s)", j.Action, j.Phase, deref(j.Error)) {
+				assert.Equal(t, want, *j.ExitCode, "%s", j.Action)
+			}
+		}
+		if len(unfinished) == 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.Empty(t, unfinished, "one-shot runs still running 60 s after the last restart")
 	// Give the daemon a moment to read the last lines written.
 	time.Sleep(300 * time.Millisecond)
 	lines := 0

@@ -239,7 +239,39 @@ func removeAttempt(dir string) {
 func readStarted(dir string) (*shim.Started, error) { return shim.ReadStarted(dir) }
 
 // maxChunk bounds what one tick reads of one attempt's log file.
-const maxChunk = 4 << 20
+const maxChunk = 1 << 20
+
+// maxTickLines bounds the log lines one tick stores, across all attempts.
+// Storing them is what a tick spends its time on (a loaded 2-core machine
+// stored about 3,000 a second), and a tick ends attempts only after its
+// lines are stored: without a bound, a backlog (say, what chatty jobs
+// wrote while the daemon was down) would delay noticing that other jobs
+// ended by as long as storing the whole backlog takes. A tick that leaves
+// lines unread runs the next one at once.
+const maxTickLines = 2000
+
+// helperGone reports whether the attempt's helper (shim) has ended. A
+// helper whose pid the daemon does not know (it was killed between
+// starting the helper and recording its pid) is found in started.json,
+// which the helper writes once it started the job; until then it counts
+// as starting, for at most helperStartGrace after it was spawned.
+func (w *pending) helperGone() bool {
+	if w.shimPid == 0 {
+		started, err := shim.ReadStarted(w.dir)
+		if err != nil {
+			fi, serr := os.Stat(shim.Paths{Dir: w.dir}.Stderr())
+			return serr != nil || time.Since(fi.ModTime()) > helperStartGrace
+		}
+		w.shimPid = started.ShimPid
+		w.shimStart, _ = procinfo.StartTime(started.ShimPid)
+		w.learnedShim = true
+	}
+	return !procinfo.Alive(w.shimPid, w.shimStart)
+}
+
+// helperStartGrace is how long a helper that has not said it started
+// (no started.json) counts as starting rather than lost.
+const helperStartGrace = 30 * time.Second
 
 type pending struct {
 	j          *job
@@ -257,6 +289,8 @@ type pending struct {
 	started    *shim.Started
 	eof        bool
 	pidUnknown bool
+	// learnedShim: shimPid and shimStart were read from started.json.
+	learnedShim bool
 }
 
 // wake runs the ingest loop now.
@@ -307,13 +341,14 @@ func (s *Supervisor) ingestOnce() {
 	}
 	var lines []store.LogLine
 	var offs []store.Offset
+	budget := maxTickLines
 	for _, w := range work {
 		// The status first: when it exists, every line is already in the
 		// file, so reading to its end reads them all.
 		st, err := shim.ReadStatus(w.dir)
 		// Whether a helper died without a status is checked once a second:
 		// /proc reads per job per tick would cost more than the ingestion.
-		if err != nil && checkLive && (w.shimPid == 0 || !procinfo.Alive(w.shimPid, w.shimStart)) {
+		if err != nil && checkLive && w.helperGone() {
 			if st, err = shim.ReadStatus(w.dir); err != nil {
 				w.lost = true
 			}
@@ -322,7 +357,7 @@ func (s *Supervisor) ingestOnce() {
 		if w.pidUnknown {
 			w.started, _ = shim.ReadStarted(w.dir)
 		}
-		lines, w.newOffset, w.eof = readLog(w, lines)
+		lines, w.newOffset, w.eof = readLog(w, lines, &budget)
 		if w.newOffset != w.offset {
 			offs = append(offs, store.Offset{JobID: w.j.j.ID, Attempt: w.attempt, Offset: w.newOffset})
 		}
@@ -333,6 +368,9 @@ func (s *Supervisor) ingestOnce() {
 			return
 		}
 	}
+	if budget <= 0 {
+		s.wake() // lines are left: the next tick reads on at once
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, w := range work {
@@ -341,6 +379,10 @@ func (s *Supervisor) ingestOnce() {
 			continue
 		}
 		j.offset = w.newOffset
+		if w.learnedShim && j.shimPid == 0 {
+			j.shimPid, j.shimStart = w.shimPid, w.shimStart
+			s.persistJobQuietLocked(j)
+		}
 		if w.started != nil && j.j.Pid == nil {
 			j.j.Pid = ptr(int64(w.started.Pid))
 			s.persistJobQuietLocked(j)
@@ -358,8 +400,11 @@ func (s *Supervisor) ingestOnce() {
 	}
 }
 
-// readLog reads complete records of w's log file from its offset.
-func readLog(w *pending, lines []store.LogLine) ([]store.LogLine, int64, bool) {
+// readLog reads complete records of w's log file from its offset, at most
+// *budget of them (less what it took). It reports whether it reached the
+// end of the file; a file with nothing new is at its end whatever the
+// budget.
+func readLog(w *pending, lines []store.LogLine, budget *int) ([]store.LogLine, int64, bool) {
 	path := filepath.Join(w.dir, "log")
 	// Most ticks find nothing new: a stat, no open, no buffer.
 	fi, err := os.Stat(path)
@@ -368,6 +413,9 @@ func readLog(w *pending, lines []store.LogLine) ([]store.LogLine, int64, bool) {
 	}
 	if fi.Size() <= w.offset {
 		return lines, w.offset, true
+	}
+	if *budget <= 0 {
+		return lines, w.offset, false
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -386,6 +434,14 @@ func readLog(w *pending, lines []store.LogLine) ([]store.LogLine, int64, bool) {
 	// have appended since: the next tick reads that).
 	eof := (err == nil || errors.Is(err, io.EOF)) && off+int64(n) >= fi.Size() && want < maxChunk
 	recs, n := shim.SplitComplete(data)
+	if len(recs) > *budget {
+		recs, n = recs[:*budget], 0
+		for _, raw := range recs {
+			n += len(raw) + 1
+		}
+		eof = false
+	}
+	*budget -= len(recs)
 	for _, raw := range recs {
 		r, err := shim.ParseRecord(raw)
 		if err != nil {
