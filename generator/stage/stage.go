@@ -606,8 +606,8 @@ func readCandidate(dir string) *candidate {
 					continue
 				}
 				src, hash := parseHeader(data)
-				if hash == "" {
-					continue // an __init__.py the generator did not write
+				if hash == "" && filepath.Base(p) == "__init__.py" {
+					continue // a package the generator did not write
 				}
 				found = true
 				c.files[lang] = p

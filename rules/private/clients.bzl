@@ -338,12 +338,12 @@ def _oschema_update_impl(ctx):
         "  rel=\"${f#\"$dest\"/}\"",
         "  kept \"$rel\" && continue",
         "  if grep -qF %s \"$f\"; then rm -f \"$f\"; echo \"removed stale $f\"; fi" % _shell_quote(_STALE_MARK),
-        "done < <(find \"$dest\" -type f -print0)",
+        "done < <(find \"$dest\" -type f %s -print0)" % _FIND_NOT_COMMITTED,
         "while IFS= read -r -d '' f; do",
         "  rel=\"${f#\"$dest\"/}\"",
         "  kept \"$rel\" && continue",
-        "  if [ \"$(find \"${f%/*}\" -mindepth 1 | wc -l)\" = 1 ]; then rm -f \"$f\"; echo \"removed stale $f\"; fi",
-        "done < <(find \"$dest\" -type f -name py.typed -print0)",
+        "  if [ \"$(find \"${f%%/*}\" -type f %s | wc -l)\" = 1 ]; then rm -f \"$f\"; echo \"removed stale $f\"; fi" % _FIND_NOT_COMMITTED,
+        "done < <(find \"$dest\" -type f -name py.typed %s -print0)" % _FIND_NOT_COMMITTED,
         "find \"$dest\" -mindepth 1 -type d -empty -delete",
         "echo \"wrote %d file(s) to $dest\"" % len(pairs),
     ])
@@ -566,8 +566,10 @@ def oschema_clients(
 _TEST_ONLY_ATTRS = ["size", "timeout", "flaky", "shard_count", "local"]
 
 # Files under generated/ that tools write beside the generated ones, never
-# inputs of the drift test.
+# inputs of the drift test; _FIND_NOT_COMMITTED is the same for the
+# updater's find, so that both apply one rule.
 _NOT_COMMITTED_OUTPUT = ["**/__pycache__/**", "**/node_modules/**", "**/.mypy_cache/**"]
+_FIND_NOT_COMMITTED = "-not -path '*/__pycache__/*' -not -path '*/node_modules/*' -not -path '*/.mypy_cache/*'"
 
 # The target oschema_generated_files declares by default; oschema_clients
 # with generated_package = True takes the committed files from it.

@@ -78,19 +78,25 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	files, err := generateFiles(s, svc, chosen, emit.Options{GoPackage: *goPkg, SocketPath: *socket})
-	if err != nil {
-		return err
-	}
+	// The Python package names a directory of -out; without the python
+	// artifact no name is needed, so none can be wrong.
 	pythonPackage := *pyPkg
+	withPython := false
+	for _, a := range chosen {
+		withPython = withPython || a.Name == "python"
+	}
 	if pythonPackage != "" {
 		if err := artifacts.CheckPythonPackage(pythonPackage); err != nil {
 			return usagef("-python-package: %v", err)
 		}
-	} else if *outDir != "" {
+	} else if *outDir != "" && withPython {
 		if pythonPackage, err = artifacts.DefaultPythonPackage(s.Name); err != nil {
 			return usageError{err.Error()}
 		}
+	}
+	files, err := generateFiles(s, svc, chosen, emit.Options{GoPackage: *goPkg, SocketPath: *socket})
+	if err != nil {
+		return err
 	}
 
 	dest := map[string][]byte{}

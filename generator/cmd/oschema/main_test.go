@@ -94,6 +94,22 @@ func TestGenerateWritesEveryDefaultArtifact(t *testing.T) {
 	}
 }
 
+// TestPythonPackageOnlyWithPython: a schema whose name makes no Python
+// package is refused for the python artifact (asking for -python-package)
+// and generates the others without the flag.
+func TestPythonPackageOnlyWithPython(t *testing.T) {
+	workspace(t, map[string]string{"svc/2fa/00.oschema": goodSchema})
+	code, _, stderr := runCLI("generate", "-artifacts", "python", "-out", "o", "svc/2fa")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `the schema name "2fa" makes no Python package name`)
+	assert.Contains(t, stderr, "-python-package")
+	code, _, stderr = runCLI("generate", "-artifacts", "rust_types,js", "-out", "o", "svc/2fa")
+	require.Equal(t, 0, code, stderr)
+	code, _, stderr = runCLI("generate", "-artifacts", "python", "-python-package", "twofa", "-out", "p", "svc/2fa")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, []string{"python/twofa/__init__.py", "python/twofa/py.typed"}, listDir(t, "p"))
+}
+
 func TestGenerateExplicitPathsAndSubset(t *testing.T) {
 	workspace(t, map[string]string{"svc/greeter/00.oschema": goodSchema})
 	code, _, stderr := runCLI("generate", "-artifacts", "js,go", "-o", "client.js=a/x.js", "-o", "client.d.ts=a/x.d.ts", "-o", "package.json=a/package.json", "-o", "api.go=b/api.go", "-o", "openrpc.json=b/openrpc.json", "svc/greeter")

@@ -1024,8 +1024,8 @@ pub struct ServerOptions {
     pub write_timeout: std::time::Duration,
     /// Connections served at once ([`MAX_CONNECTIONS`], at least 1).
     pub max_connections: usize,
-    /// Accepted connections waiting for a worker ([`MAX_QUEUED`]); the
-    /// server answers further ones 503 and closes them.
+    /// Accepted connections waiting for a worker ([`MAX_QUEUED`], at
+    /// least 1); the server answers further ones 503 and closes them.
     pub max_queued: usize,
     /// Where messages go (a request cut off by the read timeout, a
     /// malformed request, an overload, a failed accept or thread spawn);
@@ -1434,9 +1434,13 @@ fn refuse<S: Connection>(mut stream: S, why: &str) {
         return;
     }
     let _ = stream.flush();
-    let _ = stream.set_read(Some(std::time::Duration::from_millis(20)));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(20);
     let mut sink = [0u8; 4096];
     for _ in 0..16 {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() || stream.set_read(Some(left)).is_err() {
+            break;
+        }
         match stream.read(&mut sink) {
             Ok(n) if n > 0 => continue,
             _ => break,
@@ -1453,7 +1457,7 @@ where
     S: Connection,
 {
     let mut pool = shared.lock();
-    if pool.queue.len() >= shared.options.max_queued {
+    if pool.queue.len() >= shared.options.max_queued.max(1) {
         drop(pool);
         shared.log("overloaded: refused a connection with 503");
         refuse(stream, "too many connections");
